@@ -1,0 +1,99 @@
+"""Files that are either whole or absent: every artifact is written atomically.
+
+Each writer writes to a temporary name in the destination folder and renames
+it into place with `os.replace`, which is atomic on POSIX and Windows. A run
+killed at any moment leaves the previous complete file, or none, never a
+truncated one; the temporary file is removed when the write fails.
+"""
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from iris_keras.errors import IrisKerasError
+
+
+@contextlib.contextmanager
+def atomic_path(path):
+    """Yields a temporary path beside `path`; on success renames it to `path`.
+
+    The temporary name keeps `path`'s suffix, which `model.save` needs.
+
+    Args:
+        path: the final destination.
+
+    Yields:
+        A `pathlib.Path` to write to.
+    """
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent
+    )
+    os.close(handle)
+    temporary = Path(temporary)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_text(path, text):
+    """Writes `text` to `path` atomically."""
+    with atomic_path(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
+def write_json(path, data):
+    """Writes `data` as indented JSON to `path` atomically."""
+    write_text(path, json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def write_csv(path, frame):
+    """Writes a pandas DataFrame as CSV, without its index, atomically."""
+    write_text(path, frame.to_csv(index=False))
+
+
+def save_figure(path, figure):
+    """Saves a matplotlib figure as PNG atomically."""
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, format="png", dpi=120, bbox_inches="tight")
+
+
+def save_model(path, model):
+    """Saves a Keras model in the `.keras` format atomically."""
+    with atomic_path(path) as temporary:
+        model.save(temporary)
+
+
+def prepare_output_dir(path):
+    """Creates the output folder if needed and checks that it can be written.
+
+    Args:
+        path: the folder; its parent folders are created too.
+
+    Returns:
+        The folder as a `pathlib.Path`.
+
+    Raises:
+        IrisKerasError: the path is a file, or the folder cannot be created
+            or written.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise IrisKerasError(
+            f"Received an invalid value for `output`, expected a folder. "
+            f"Received: output='{path}', which is a file. Choose another --output."
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise IrisKerasError(
+            f"Received an invalid value for `output`, expected a folder that can be "
+            f"created and written. Received: output='{path}' ({error.strerror})."
+        ) from None
+    return path

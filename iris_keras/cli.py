@@ -1,0 +1,205 @@
+"""The `iris-keras` command: train, evaluate and predict.
+
+Usage and argument errors never import TensorFlow: the heavy imports happen
+inside the commands, so `--help`, `--version` and a typo answer at once.
+Errors are one line on stderr; exit status 2 for usage errors, 1 for other
+failures, 130 when interrupted. `--debug` (or `IRIS_KERAS_DEBUG=1`) shows
+the traceback.
+"""
+
+import argparse
+import os
+import sys
+
+from iris_keras import __version__
+from iris_keras.datasets.iris import SPECIES
+from iris_keras.errors import (
+    IrisKerasError,
+    UsageError,
+    check_choice,
+    check_non_negative_int,
+    check_positive_float,
+    check_positive_int,
+    check_unit_interval,
+)
+
+PROG = "iris-keras"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _typed(parse, check):
+    """An argparse `type` that parses a string, then runs one of our checks."""
+
+    def convert(text):
+        try:
+            value = parse(text)
+        except ValueError:
+            value = text
+        try:
+            return check(value)
+        except UsageError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def _choice(name, choices):
+    return _typed(str, lambda value: check_choice(name, value, choices))
+
+
+def _units(text):
+    try:
+        widths = tuple(int(width) for width in text.split(","))
+        return tuple(check_positive_int("units", width) for width in widths)
+    except (ValueError, UsageError):
+        raise argparse.ArgumentTypeError(
+            "Received an invalid value for `units`, expected comma-separated positive "
+            f"integers such as 4,3. Received: units={text!r}"
+        ) from None
+
+
+def build_parser():
+    """The argument parser of `iris-keras`."""
+    parser = _Parser(prog=PROG, description="The Keras iris tutorial, running and tested.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    train = commands.add_parser("train", help="train a recipe and write its artifacts")
+    train.add_argument(
+        "--recipe",
+        type=_choice("recipe", ("article", "multiclass")),
+        default="article",
+        help="article (faithful) or multiclass (corrected)",
+    )
+    train.add_argument("--epochs", type=_typed(int, lambda v: check_positive_int("epochs", v)))
+    train.add_argument(
+        "--batch-size", type=_typed(int, lambda v: check_positive_int("batch_size", v))
+    )
+    train.add_argument(
+        "--learning-rate", type=_typed(float, lambda v: check_positive_float("learning_rate", v))
+    )
+    train.add_argument(
+        "--momentum",
+        type=_typed(
+            float, lambda v: check_unit_interval("momentum", v, closed_low=True, closed_high=False)
+        ),
+    )
+    train.add_argument(
+        "--positive-class",
+        type=_choice("positive_class", SPECIES),
+        help="the species of the binary target (article recipe)",
+    )
+    train.add_argument("--units", type=_units, help="hidden layer widths, e.g. 4,3")
+    train.add_argument(
+        "--no-standardize",
+        dest="standardize",
+        action="store_false",
+        default=None,
+        help="feed raw centimetres, as the article does",
+    )
+    train.add_argument("--seed", type=_typed(int, lambda v: check_non_negative_int("seed", v)))
+    train.add_argument("--output", help="output folder (default: runs/<recipe>)")
+    train.add_argument("--device", type=_choice("device", ("auto", "cpu", "gpu")), default="auto")
+    train.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    evaluate = commands.add_parser("evaluate", help="evaluate a saved model on its test set")
+    evaluate.add_argument("model", help="a model.keras file")
+
+    predict = commands.add_parser("predict", help="predict the species of one flower")
+    predict.add_argument("model", help="a model.keras file")
+    predict.add_argument(
+        "measurements",
+        nargs="*",
+        metavar="CM",
+        help="SEPAL_LENGTH SEPAL_WIDTH PETAL_LENGTH PETAL_WIDTH, in cm",
+    )
+    return parser
+
+
+def main(argv=None):
+    """Runs the command line; returns the exit status."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ log noise
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("IRIS_KERAS_DEBUG") == "1"
+    try:
+        if args.command == "train":
+            return _train(args)
+        if args.command == "evaluate":
+            return _evaluate(args)
+        return _predict(args)
+    except IrisKerasError as error:
+        if debug:
+            raise
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2 if isinstance(error, UsageError) else 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; no artifact was replaced", file=sys.stderr)
+        return 130
+    except Exception as error:
+        if debug:
+            raise
+        message = " ".join(str(error).split())[:300]
+        print(
+            f"{PROG}: error: {type(error).__name__}: {message} "
+            "(rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _train(args):
+    from iris_keras import report
+    from iris_keras.recipes import get_recipe
+    from iris_keras.run import default_output_dir, train_recipe
+
+    recipe = get_recipe(
+        args.recipe,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        momentum=args.momentum,
+        positive_class=args.positive_class,
+        units=args.units,
+        standardize=args.standardize,
+        seed=args.seed,
+    )
+    output = args.output or default_output_dir(recipe.name)
+    metrics = train_recipe(
+        recipe, output_dir=output, device=args.device, verbose=0 if args.quiet else "auto"
+    )
+    print(report.training_summary(metrics))
+    return 0 if metrics["reload_matches"] else 1
+
+
+def _evaluate(args):
+    from iris_keras import report
+    from iris_keras.loading import load_trained_model
+
+    model = load_trained_model(args.model)
+    print(report.evaluation_summary(args.model, model))
+    return 0
+
+
+def _predict(args):
+    from iris_keras.predict import check_measurements
+
+    check_measurements(args.measurements)  # before loading anything heavy
+
+    from iris_keras.loading import load_trained_model
+    from iris_keras.predict import predict_species
+
+    name, probability = predict_species(load_trained_model(args.model), args.measurements)
+    print(f"{name} (probability {probability:.3f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""§4.3: compile with the article's optimizer, loss and metric.
+
+The article writes `SGD(lr=0.01, momentum=0.9)`; Keras 3 rejects `lr` and
+calls it `learning_rate`. The loss matches the target: binary cross-entropy
+for one sigmoid unit, categorical cross-entropy for one-hot labels, and its
+sparse form for species indices.
+"""
+
+from iris_keras.errors import check_choice, check_positive_float, check_unit_interval
+
+LOSSES = {
+    "binary": "binary_crossentropy",
+    "onehot": "categorical_crossentropy",
+    "sparse": "sparse_categorical_crossentropy",
+}
+
+
+def compile_model(
+    model, *, target="binary", learning_rate=0.01, momentum=0.9, steps_per_execution=1
+):
+    """Compiles `model` in place with SGD, the target's cross-entropy and accuracy.
+
+    The update rule, as `keras.optimizers.SGD` applies it to each weight `w`
+    with gradient `g`:
+
+        velocity = momentum * velocity - learning_rate * g
+        w = w + velocity
+
+    Args:
+        model: a `keras.Model`, for example from `build_model`.
+        target: the label encoding, which picks the loss.
+            Defaults to `"binary"`.
+        learning_rate: the SGD step size, a positive finite number.
+            Defaults to `0.01`.
+        momentum: the SGD momentum, in [0, 1). Defaults to `0.9`.
+        steps_per_execution: batches run per compiled call; the training
+            path sets it to the batches in an epoch. Defaults to `1`.
+
+    Returns:
+        `model`, compiled.
+    """
+    import keras
+
+    target = check_choice("target", target, tuple(LOSSES))
+    learning_rate = check_positive_float("learning_rate", learning_rate)
+    momentum = check_unit_interval("momentum", momentum, closed_low=True, closed_high=False)
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum),
+        loss=LOSSES[target],
+        metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
+    )
+    return model

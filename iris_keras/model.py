@@ -1,0 +1,85 @@
+"""§4.2: the article's network, on today's Keras.
+
+The article builds
+
+    model.add(Dense(4, input_dim=5, activation='relu'))
+    model.add(Dense(3, activation='relu'))
+    model.add(Dense(1, activation='sigmoid'))
+
+Iris has 4 features, not 5, and Keras 3 starts a model with `keras.Input`.
+The head is one sigmoid unit for the article's binary target and a 3-unit
+softmax for the three species. Standardization travels inside the model as a
+`Normalization` layer whose mean and variance come from the training split
+only, so the saved model takes raw centimetres.
+"""
+
+import numpy as np
+
+from iris_keras.errors import check_choice, check_positive_int, invalid
+
+HIDDEN_UNITS = (4, 3)
+NUM_FEATURES = 4
+TARGETS = ("binary", "onehot", "sparse")
+
+
+def build_model(
+    x_train=None,
+    *,
+    target="binary",
+    units=HIDDEN_UNITS,
+    standardize=True,
+    positive_class=None,
+):
+    """Builds the article's `Sequential` network.
+
+    Args:
+        x_train: the training features, shape `(n, 4)`, in centimetres; their
+            per-feature mean and variance set the `Normalization` layer.
+            Required when `standardize=True`. Defaults to `None`.
+        target: `"binary"` gives a `Dense(1, sigmoid)` head; `"onehot"` and
+            `"sparse"` give `Dense(3, softmax)`. Defaults to `"binary"`.
+        units: the widths of the ReLU hidden layers. Defaults to `(4, 3)`,
+            the article's.
+        standardize: whether the first layer standardizes the inputs.
+            Defaults to `True`.
+        positive_class: the species of a binary target, kept in the model's
+            name (`iris_binary_virginica`) so that a saved model can say what
+            its output means. Defaults to `None`.
+
+    Returns:
+        An uncompiled `keras.Sequential`.
+
+    Example:
+    >>> model = build_model(target="onehot", standardize=False)
+    >>> [layer.units for layer in model.layers]
+    [4, 3, 3]
+    """
+    import keras
+
+    target = check_choice("target", target, TARGETS)
+    units = tuple(check_positive_int("units", width) for width in units)
+    layers = [keras.Input(shape=(NUM_FEATURES,), name="measurements_cm")]
+    if standardize:
+        layers.append(_normalization(x_train))
+    for index, width in enumerate(units, start=1):
+        layers.append(keras.layers.Dense(width, activation="relu", name=f"hidden_{index}"))
+    if target == "binary":
+        layers.append(keras.layers.Dense(1, activation="sigmoid", name="output"))
+        name = f"iris_binary_{positive_class}" if positive_class else "iris_binary"
+    else:
+        layers.append(keras.layers.Dense(3, activation="softmax", name="output"))
+        name = "iris_multiclass"
+    return keras.Sequential(layers, name=name)
+
+
+def _normalization(x_train):
+    import keras
+
+    if x_train is None:
+        raise invalid("x_train", "the training features when standardize=True", None)
+    x_train = np.asarray(x_train, dtype=np.float32)
+    if x_train.ndim != 2 or x_train.shape[1] != NUM_FEATURES:
+        raise invalid("x_train", f"an array of shape (n, {NUM_FEATURES})", x_train.shape)
+    return keras.layers.Normalization(
+        mean=x_train.mean(axis=0), variance=x_train.var(axis=0), name="standardize"
+    )

@@ -1,0 +1,89 @@
+"""Predict one flower's species from its four measurements.
+
+A saved model knows what its output means from its name: `build_model`
+names a binary model `iris_binary_<species>` and a three-class one
+`iris_multiclass`.
+"""
+
+import math
+
+import numpy as np
+
+from iris_keras.datasets.iris import FEATURE_NAMES, SPECIES
+from iris_keras.errors import UsageError
+
+MAX_LENGTH_CM = 50.0
+
+
+def check_measurements(measurements):
+    """Checks four flower measurements in centimetres.
+
+    Accepted: exactly four finite numbers, each in (0, 50] cm. Iris organs
+    measured in Fisher's data lie between 0.1 and 7.9 cm; zero or negative
+    lengths are impossible, and 50 cm (over six times the largest) leaves
+    room for other irises while catching unit mistakes such as millimetres
+    or inches times ten.
+
+    Args:
+        measurements: a sequence of four numbers or numeric strings, in the
+            order sepal length, sepal width, petal length, petal width.
+
+    Returns:
+        float32 array of shape `(1, 4)`.
+
+    Raises:
+        UsageError: naming the bad value and what is accepted.
+    """
+    measurements = list(measurements)
+    if len(measurements) != len(FEATURE_NAMES):
+        raise UsageError(
+            f"Received {len(measurements)} measurements, expected 4: "
+            f"{', '.join(FEATURE_NAMES)} (in cm). Received: {measurements!r}"
+        )
+    values = []
+    for name, raw in zip(FEATURE_NAMES, measurements, strict=True):
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            value = math.nan
+        if not math.isfinite(value) or not 0 < value <= MAX_LENGTH_CM:
+            raise UsageError(
+                f"Received an invalid value for `{name}`, expected a number of "
+                f"centimetres in (0, {MAX_LENGTH_CM:g}]. Received: {name}={raw!r}"
+            )
+        values.append(value)
+    return np.asarray([values], dtype=np.float32)
+
+
+def class_names_of(model):
+    """The name of each output label of a model built by `build_model`."""
+    units = model.output_shape[-1]
+    if units == 1:
+        prefix = "iris_binary_"
+        positive = model.name[len(prefix) :] if model.name.startswith(prefix) else ""
+        positive = positive if positive in SPECIES else "positive class"
+        return (f"not {positive}", positive)
+    return SPECIES[:units]
+
+
+def predict_species(model, measurements):
+    """Predicts the class of one flower and the model's probability for it.
+
+    Args:
+        model: a trained model from `build_model`.
+        measurements: four numbers in centimetres (see `check_measurements`).
+
+    Returns:
+        `(class_name, probability)`, e.g. `("virginica", 0.97)`.
+
+    For example, `predict_species(model, [6.3, 3.3, 6.0, 2.5])` gives
+    `("virginica", 0.97)` for a model trained by `iris-keras train`.
+    """
+    x = check_measurements(measurements)
+    names = class_names_of(model)
+    output = np.asarray(model.predict(x, verbose=0))[0]
+    if output.shape[-1] == 1:
+        positive = float(output[0])
+        return (names[1], positive) if positive >= 0.5 else (names[0], 1.0 - positive)
+    index = int(output.argmax())
+    return names[index], float(output[index])

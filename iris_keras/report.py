@@ -1,0 +1,41 @@
+"""The short text summaries the CLI prints."""
+
+
+def training_summary(metrics):
+    """The end-of-training summary: scores, the reload check, device, seed, time, artifacts."""
+    reload = (
+        "identical (test loss and accuracy match exactly)"
+        if metrics["reload_matches"]
+        else "DIFFERENT from the trained model: this is a bug, please report it"
+    )
+    lines = [
+        f"recipe          {metrics['recipe']}",
+        f"test accuracy   {metrics['test_accuracy']:.4f}",
+        f"test loss       {metrics['test_loss']:.4f}",
+        f"reloaded model  {reload}",
+        f"device          {metrics['device']}",
+        f"seed            {metrics['seed']}",
+        f"elapsed         {metrics['timings']['total_seconds']:.1f} s "
+        f"(fit {metrics['timings']['fit_seconds']:.1f} s)",
+        f"artifacts       {metrics['output_dir']}/",
+    ]
+    return "\n".join(lines)
+
+
+def evaluation_summary(model_path, model):
+    """Evaluates a saved model on its test split and formats the result."""
+    from iris_keras.evaluate import evaluate_model, load_test_split
+
+    (x_test, y_test), names = load_test_split(model_path, model)
+    scores = evaluate_model(model, x_test, y_test, class_names=names)
+    lines = [
+        f"model           {model_path}",
+        f"test accuracy   {scores['test_accuracy']:.4f}",
+        f"test loss       {scores['test_loss']:.4f}",
+    ]
+    for name in names:
+        lines.append(
+            f"{name:<15} precision {scores['precision'][name]:.3f}  "
+            f"recall {scores['recall'][name]:.3f}"
+        )
+    return "\n".join(lines)

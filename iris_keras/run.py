@@ -1,0 +1,179 @@
+"""The article's run, end to end: data, model, training, evaluation, artifacts.
+
+`train_recipe` is what `iris-keras train` and `make train` call. It writes
+into one output folder:
+
+- `model.keras`: the trained model, which takes raw centimetres;
+- `history.csv`: one row per epoch: `loss`, `accuracy`, `val_loss`,
+  `val_accuracy`;
+- `metrics.json`: test scores, per-class precision and recall, the confusion
+  matrix, the seed, every hyperparameter, the `load_data` arguments, library
+  versions, the device and timings;
+- `learning_curves.png` and `confusion_matrix.png`.
+
+Every file is written atomically, and only after training and evaluation
+succeeded, so a failed or interrupted run never replaces a good artifact.
+"""
+
+import dataclasses
+import platform
+import time
+from pathlib import Path
+
+from iris_keras import artifacts
+from iris_keras.compile import compile_model
+from iris_keras.datasets import iris
+from iris_keras.device import select_device
+from iris_keras.evaluate import evaluate_model
+from iris_keras.model import build_model
+from iris_keras.plots import plot_confusion_matrix, plot_learning_curves
+from iris_keras.seeding import set_seed
+from iris_keras.train import fit_model
+
+ARTIFACTS = (
+    "model.keras",
+    "history.csv",
+    "metrics.json",
+    "learning_curves.png",
+    "confusion_matrix.png",
+)
+
+
+def split_for(recipe):
+    """Loads the data a recipe trains, validates and tests on.
+
+    Returns:
+        `(x_fit, y_fit), (x_val, y_val), (x_test, y_test)`; for the article
+        recipe the validation data is the test set, as in the article.
+    """
+    (x_train, y_train), (x_test, y_test) = iris.load_data(**recipe.load_data_kwargs())
+    if recipe.validation == "test":
+        return (x_train, y_train), (x_test, y_test), (x_test, y_test)
+    (x_fit, y_fit), (x_val, y_val) = iris.train_validation_split(
+        x_train, y_train, validation_size=recipe.validation_size, seed=recipe.seed
+    )
+    return (x_fit, y_fit), (x_val, y_val), (x_test, y_test)
+
+
+def build_for(recipe, x_fit):
+    """Builds and compiles the recipe's model, adapted to the training features."""
+    model = build_model(
+        x_fit,
+        target=recipe.target,
+        units=recipe.units,
+        standardize=recipe.standardize,
+        positive_class=recipe.positive_class if recipe.target == "binary" else None,
+    )
+    return compile_model(
+        model,
+        target=recipe.target,
+        learning_rate=recipe.learning_rate,
+        momentum=recipe.momentum,
+    )
+
+
+def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks=()):
+    """Trains a recipe, evaluates it, saves and reloads the model, writes the artifacts.
+
+    Args:
+        recipe: a `Recipe`, e.g. `get_recipe("article")`.
+        output_dir: the folder for the artifacts; created if missing.
+        device: `"auto"`, `"cpu"` or `"gpu"`. Defaults to `"auto"`.
+        verbose: Keras's `fit` verbosity; `"auto"` shows the progress bar.
+            Defaults to `"auto"`.
+        callbacks: extra Keras callbacks. Defaults to `()`.
+
+    Returns:
+        The metrics dict that is also written to `metrics.json`.
+
+    Raises:
+        IrisKerasError: a bad output folder or device.
+    """
+    import keras
+
+    started = time.perf_counter()
+    output_dir = artifacts.prepare_output_dir(output_dir)
+    device_name = select_device(device)
+    set_seed(recipe.seed)
+    (x_fit, y_fit), validation_data, (x_test, y_test) = split_for(recipe)
+    model = build_for(recipe, x_fit)
+
+    fit_started = time.perf_counter()
+    history = fit_model(
+        model,
+        x_fit,
+        y_fit,
+        validation_data=validation_data,
+        epochs=recipe.epochs,
+        batch_size=recipe.batch_size,
+        seed=recipe.seed,
+        callbacks=callbacks,
+        verbose=verbose,
+    )
+    fit_seconds = time.perf_counter() - fit_started
+    scores = evaluate_model(model, x_test, y_test, class_names=recipe.class_names)
+
+    model_path = output_dir / "model.keras"
+    artifacts.save_model(model_path, model)
+    reloaded = keras.models.load_model(model_path, safe_mode=True)
+    reloaded_scores = evaluate_model(reloaded, x_test, y_test, class_names=recipe.class_names)
+
+    metrics = {
+        "recipe": recipe.name,
+        **scores,
+        "reloaded_test_loss": reloaded_scores["test_loss"],
+        "reloaded_test_accuracy": reloaded_scores["test_accuracy"],
+        "reload_matches": reloaded_scores == scores,
+        "class_names": list(recipe.class_names),
+        "seed": recipe.seed,
+        "hyperparameters": _hyperparameters(recipe),
+        "load_data": recipe.load_data_kwargs(),
+        "num_samples": {
+            "fit": len(x_fit),
+            "validation": len(validation_data[0]),
+            "test": len(x_test),
+        },
+        "epochs_run": len(history.history["loss"]),
+        "versions": library_versions(),
+        "device": device_name,
+        "timings": {
+            "fit_seconds": round(fit_seconds, 3),
+            "total_seconds": round(time.perf_counter() - started, 3),
+        },
+        "output_dir": str(output_dir),
+    }
+    _write_artifacts(output_dir, history.history, metrics, recipe)
+    return metrics
+
+
+def _write_artifacts(output_dir, history, metrics, recipe):
+    import pandas as pd
+
+    frame = pd.DataFrame(history)
+    frame.insert(0, "epoch", range(1, len(frame) + 1))
+    artifacts.write_csv(output_dir / "history.csv", frame)
+    artifacts.save_figure(output_dir / "learning_curves.png", plot_learning_curves(history))
+    artifacts.save_figure(
+        output_dir / "confusion_matrix.png",
+        plot_confusion_matrix(metrics["confusion_matrix"], recipe.class_names),
+    )
+    artifacts.write_json(output_dir / "metrics.json", metrics)
+
+
+def _hyperparameters(recipe):
+    fields = dataclasses.asdict(recipe)
+    fields["units"] = list(recipe.units)
+    return {key: value for key, value in fields.items() if key not in ("name", "seed")}
+
+
+def library_versions():
+    """The versions of Python and the libraries a run depends on."""
+    from importlib.metadata import version
+
+    names = ("tensorflow", "keras", "numpy", "scikit-learn", "pandas", "matplotlib")
+    return {"python": platform.python_version(), **{name: version(name) for name in names}}
+
+
+def default_output_dir(recipe_name):
+    """`runs/<recipe>`, the default output folder."""
+    return Path("runs") / recipe_name

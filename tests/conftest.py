@@ -1,0 +1,38 @@
+"""Shared fixtures: a small trained run, made once per test process."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+FEW_EPOCHS = 3
+
+
+@pytest.fixture(scope="session")
+def article_run(tmp_path_factory):
+    """The article recipe trained for a few epochs: `(metrics, output_dir)`."""
+    from iris_keras.recipes import get_recipe
+    from iris_keras.run import train_recipe
+
+    output_dir = tmp_path_factory.mktemp("article")
+    metrics = train_recipe(
+        get_recipe("article", epochs=FEW_EPOCHS), output_dir=output_dir, device="cpu", verbose=0
+    )
+    return metrics, output_dir
+
+
+@pytest.fixture(scope="session")
+def multiclass_run(tmp_path_factory):
+    """The multiclass recipe trained for a few epochs: `(metrics, output_dir)`."""
+    from iris_keras.recipes import get_recipe
+    from iris_keras.run import train_recipe
+
+    output_dir = tmp_path_factory.mktemp("multiclass")
+    metrics = train_recipe(
+        get_recipe("multiclass", epochs=FEW_EPOCHS),
+        output_dir=output_dir,
+        device="cpu",
+        verbose=0,
+    )
+    return metrics, output_dir

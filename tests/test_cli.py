@@ -1,0 +1,165 @@
+"""The command line: end to end with a few epochs, and every bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from iris_keras.cli import main
+
+from .conftest import FEW_EPOCHS
+
+
+def run_cli(*args, env=None):
+    """Runs `python -m iris_keras ARGS` in a fresh process."""
+    return subprocess.run(
+        [sys.executable, "-m", "iris_keras", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+def test_train_evaluate_predict_in_process(tmp_path, capsys):
+    output = tmp_path / "run"
+    assert (
+        main(
+            [
+                "train",
+                "--epochs",
+                str(FEW_EPOCHS),
+                "--output",
+                str(output),
+                "--quiet",
+                "--positive-class",
+                "setosa",
+                "--device",
+                "cpu",
+            ]
+        )
+        == 0
+    )
+    summary = capsys.readouterr().out
+    assert "test accuracy" in summary and "identical" in summary and str(output) in summary
+    assert json.loads((output / "metrics.json").read_text())["epochs_run"] == FEW_EPOCHS
+
+    assert main(["evaluate", str(output / "model.keras")]) == 0
+    evaluation = capsys.readouterr().out
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert f"test accuracy   {metrics['test_accuracy']:.4f}" in evaluation
+
+    assert main(["predict", str(output / "model.keras"), "5.1", "3.5", "1.4", "0.2"]) == 0
+    assert "setosa (probability" in capsys.readouterr().out
+
+
+def test_train_subprocess_shows_progress_bar_and_summary(tmp_path):
+    result = run_cli("train", "--recipe", "multiclass", "--epochs", 2, "--output", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Epoch 2/2" in result.stdout and "val_accuracy" in result.stdout
+    assert "recipe          multiclass" in result.stdout
+    assert (tmp_path / "model.keras").is_file()
+
+
+USAGE_ERRORS = [
+    pytest.param(["train", "--recipe", "binary"], "recipe='binary'", id="recipe"),
+    pytest.param(["train", "--epochs", "0"], "epochs=0", id="epochs-zero"),
+    pytest.param(["train", "--epochs", "ten"], "epochs='ten'", id="epochs-word"),
+    pytest.param(["train", "--batch-size", "-1"], "batch_size=-1", id="batch-negative"),
+    pytest.param(["train", "--learning-rate", "nan"], "learning_rate=nan", id="lr-nan"),
+    pytest.param(["train", "--learning-rate", "0"], "learning_rate=0", id="lr-zero"),
+    pytest.param(["train", "--learning-rate", "inf"], "learning_rate=inf", id="lr-inf"),
+    pytest.param(["train", "--momentum", "1"], "momentum=1", id="momentum-one"),
+    pytest.param(["train", "--positive-class", "rose"], "positive_class='rose'", id="species"),
+    pytest.param(["train", "--device", "tpu"], "device='tpu'", id="device"),
+    pytest.param(["train", "--seed", "-5"], "seed=-5", id="seed"),
+    pytest.param(["train", "--units", "4,x"], "units='4,x'", id="units"),
+    pytest.param(["train", "--bogus"], "unrecognized arguments: --bogus", id="unknown-option"),
+    pytest.param(["fly"], "invalid choice: 'fly'", id="unknown-command"),
+]
+
+
+@pytest.mark.parametrize("argv, match", USAGE_ERRORS)
+def test_usage_errors_exit_2_with_one_line(argv, match, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert match in error
+    assert error.count("\n") == 1 and "Traceback" not in error
+
+
+@pytest.mark.parametrize(
+    "argv, status, match",
+    [
+        pytest.param(
+            ["predict", "m.keras", "1", "2", "3"], 2, "Received 3 measurements", id="count"
+        ),
+        pytest.param(["predict", "m.keras", "1", "2", "3", "x"], 2, "petal_width='x'", id="word"),
+        pytest.param(
+            ["predict", "m.keras", "1", "2", "3", "-1"], 2, "petal_width='-1'", id="negative"
+        ),
+        pytest.param(
+            ["predict", "m.keras", "inf", "2", "3", "1"], 2, "sepal_length='inf'", id="inf"
+        ),
+        pytest.param(
+            ["predict", "missing.keras", "1", "2", "3", "1"], 1, "no such file", id="missing"
+        ),
+        pytest.param(["evaluate", "missing.keras"], 1, "no such file", id="evaluate-missing"),
+    ],
+)
+def test_predict_and_evaluate_errors(argv, status, match, capsys):
+    assert main(argv) == status
+    error = capsys.readouterr().err
+    assert match in error and error.count("\n") == 1
+
+
+def test_not_a_model(tmp_path, capsys):
+    fake = tmp_path / "model.keras"
+    fake.write_text("not a zip")
+    assert main(["evaluate", str(fake)]) == 1
+    assert "expected a Keras model saved as a .keras archive" in capsys.readouterr().err
+
+
+def test_output_that_is_a_file(tmp_path, capsys):
+    file = tmp_path / "taken"
+    file.write_text("")
+    assert main(["train", "--epochs", "1", "--output", str(file)]) == 1
+    assert "which is a file" in capsys.readouterr().err
+
+
+def test_errors_in_a_real_process_have_no_traceback():
+    result = run_cli("train", "--epochs", "-3")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_gpu_without_gpu_fails_clearly(tmp_path):
+    import tensorflow as tf
+
+    result = run_cli("train", "--epochs", 1, "--device", "gpu", "--output", tmp_path, "--quiet")
+    if tf.config.list_physical_devices("GPU"):
+        assert result.returncode == 0 and "GPU" in result.stdout
+    else:
+        assert result.returncode == 1
+        assert "sees no GPU" in result.stderr and "Traceback" not in result.stderr
+        assert not (tmp_path / "model.keras").exists()
+
+
+def test_version_and_help_do_not_import_tensorflow():
+    code = (
+        "import sys, contextlib, io\n"
+        "from iris_keras.cli import main\n"
+        "argvs = (['--version'], ['--help'], ['train', '--help'], ['train', '--epochs', '0'])\n"
+        "for argv in argvs:\n"
+        "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()), "
+        "contextlib.redirect_stderr(io.StringIO()):\n"
+        "        main(argv)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

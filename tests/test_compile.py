@@ -1,0 +1,42 @@
+import pytest
+
+from iris_keras.compile import compile_model
+from iris_keras.errors import UsageError
+from iris_keras.model import build_model
+
+
+@pytest.mark.parametrize(
+    "target, loss",
+    [
+        ("binary", "binary_crossentropy"),
+        ("onehot", "categorical_crossentropy"),
+        ("sparse", "sparse_categorical_crossentropy"),
+    ],
+)
+def test_loss_matches_target(target, loss):
+    model = compile_model(build_model(target=target, standardize=False), target=target)
+    assert model.loss == loss
+
+
+def test_article_optimizer():
+    model = compile_model(build_model(standardize=False))
+    config = model.optimizer.get_config()
+    assert type(model.optimizer).__name__ == "SGD"
+    assert config["learning_rate"] == pytest.approx(0.01)
+    assert config["momentum"] == pytest.approx(0.9)
+    assert not config["nesterov"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param({"learning_rate": 0}, "learning_rate=0", id="lr-zero"),
+        pytest.param({"learning_rate": float("nan")}, "learning_rate=nan", id="lr-nan"),
+        pytest.param({"momentum": 1.0}, r"\[0, 1\). Received: momentum=1.0", id="momentum-one"),
+        pytest.param({"momentum": -0.1}, "momentum=-0.1", id="momentum-negative"),
+        pytest.param({"target": "ordinal"}, "target='ordinal'", id="target"),
+    ],
+)
+def test_bad_hyperparameters(kwargs, match):
+    with pytest.raises(UsageError, match=match):
+        compile_model(build_model(standardize=False), **kwargs)

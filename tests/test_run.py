@@ -1,0 +1,82 @@
+import json
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from iris_keras.evaluate import evaluate_model, load_test_split
+from iris_keras.run import ARTIFACTS
+
+from .conftest import FEW_EPOCHS
+
+
+@pytest.mark.parametrize("run", ["article_run", "multiclass_run"])
+def test_artifacts_are_written(run, request):
+    metrics, output_dir = request.getfixturevalue(run)
+    assert sorted(p.name for p in output_dir.iterdir()) == sorted(ARTIFACTS)
+    history = pd.read_csv(output_dir / "history.csv")
+    assert list(history.columns) == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
+    assert len(history) == FEW_EPOCHS
+    assert json.loads((output_dir / "metrics.json").read_text()) == metrics
+    for png in ("learning_curves.png", "confusion_matrix.png"):
+        assert (output_dir / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_metrics_content(article_run):
+    metrics, _ = article_run
+    assert metrics["reload_matches"] is True
+    assert metrics["reloaded_test_accuracy"] == metrics["test_accuracy"]
+    assert set(metrics["precision"]) == {"not virginica", "virginica"}
+    assert np.sum(metrics["confusion_matrix"]) == 30
+    assert metrics["load_data"] == {
+        "target": "binary",
+        "positive_class": "virginica",
+        "test_size": 0.2,
+        "seed": 42,
+    }
+    assert metrics["hyperparameters"]["learning_rate"] == 0.01
+    assert metrics["versions"]["keras"].startswith("3.")
+    assert metrics["device"].startswith(("CPU", "GPU"))
+    assert metrics["num_samples"] == {"fit": 120, "validation": 30, "test": 30}
+
+
+def test_multiclass_keeps_the_test_set_out_of_validation(multiclass_run):
+    metrics, _ = multiclass_run
+    assert metrics["num_samples"] == {"fit": 96, "validation": 24, "test": 30}
+    assert len(metrics["confusion_matrix"]) == 3
+
+
+def test_saved_model_reproduces_predictions(article_run):
+    metrics, output_dir = article_run
+    model = keras.models.load_model(output_dir / "model.keras")
+    (x_test, y_test), names = load_test_split(output_dir / "model.keras", model)
+    assert (
+        evaluate_model(model, x_test, y_test, class_names=names)["test_accuracy"]
+        == metrics["test_accuracy"]
+    )
+
+
+def test_saved_model_alone_in_a_program_without_iris_keras(article_run, tmp_path):
+    """`keras.models.load_model` alone reproduces the predictions: preprocessing is inside."""
+    import subprocess
+    import sys
+
+    from iris_keras.datasets import iris
+
+    _, output_dir = article_run
+    _, (x_test, _) = iris.load_data()
+    np.save(tmp_path / "x.npy", x_test)
+    code = (
+        "import sys, numpy as np, keras\n"
+        "model = keras.models.load_model(sys.argv[1])\n"
+        "np.save(sys.argv[3], model.predict(np.load(sys.argv[2]), verbose=0))\n"
+        "assert not any(name.startswith('iris_keras') for name in sys.modules)\n"
+    )
+    paths = [output_dir / "model.keras", tmp_path / "x.npy", tmp_path / "p.npy"]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *map(str, paths)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    expected = keras.models.load_model(output_dir / "model.keras").predict(x_test, verbose=0)
+    np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), expected)

@@ -1,0 +1,65 @@
+"""Same seed, same numbers: two training processes give identical weights on the CPU."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+
+from iris_keras.seeding import set_seed
+
+
+def test_set_seed_makes_numpy_and_keras_repeat():
+    import keras
+
+    set_seed(3)
+    first = np.random.rand(3), keras.random.uniform((3,)).numpy()
+    set_seed(3)
+    second = np.random.rand(3), keras.random.uniform((3,)).numpy()
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+
+
+def _train(output):
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "iris_keras",
+            "train",
+            "--recipe",
+            "multiclass",
+            "--epochs",
+            "5",
+            "--seed",
+            "7",
+            "--output",
+            str(output),
+            "--quiet",
+            "--device",
+            "cpu",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_processes_same_seed_identical_weights_and_metrics(tmp_path):
+    import keras
+
+    runs = [tmp_path / "first", tmp_path / "second"]
+    processes = [_train(run) for run in runs]
+    for process in processes:
+        _, stderr = process.communicate(timeout=300)
+        assert process.returncode == 0, stderr
+    weights = [keras.models.load_model(run / "model.keras").get_weights() for run in runs]
+    for first, second in zip(*weights, strict=True):
+        np.testing.assert_array_equal(first, second)
+    metrics = [json.loads((run / "metrics.json").read_text()) for run in runs]
+    for entry in metrics:
+        entry.pop("timings")
+        entry.pop("output_dir")
+    assert metrics[0] == metrics[1]
+    histories = [(run / "history.csv").read_text() for run in runs]
+    assert histories[0] == histories[1]

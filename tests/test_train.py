@@ -1,0 +1,93 @@
+import keras
+import numpy as np
+import pytest
+
+from iris_keras.batches import epoch_permutation
+from iris_keras.compile import compile_model
+from iris_keras.datasets import iris
+from iris_keras.errors import UsageError
+from iris_keras.model import build_model
+from iris_keras.seeding import set_seed
+from iris_keras.train import fit_model, training_dataset
+
+
+@pytest.fixture(scope="module")
+def data():
+    return iris.load_data()
+
+
+def test_history_has_the_article_keys_and_one_entry_per_epoch(data):
+    (x_train, y_train), validation = data
+    set_seed(0)
+    model = compile_model(build_model(x_train))
+    history = fit_model(model, x_train, y_train, validation_data=validation, epochs=3, verbose=0)
+    assert sorted(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+    assert all(len(values) == 3 for values in history.history.values())
+    assert model.optimizer.iterations.numpy() == 3 * 4  # 4 batches of 32, 32, 32, 24 per epoch
+
+
+def test_validation_metrics_equal_evaluate(data):
+    (x_train, y_train), (x_test, y_test) = data
+    set_seed(0)
+    model = compile_model(build_model(x_train))
+    history = fit_model(
+        model, x_train, y_train, validation_data=(x_test, y_test), epochs=2, verbose=0
+    )
+    scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
+    assert history.history["val_loss"][-1] == pytest.approx(scores["loss"], rel=1e-5)
+    assert history.history["val_accuracy"][-1] == pytest.approx(scores["accuracy"])
+
+
+def test_dataset_feeds_each_epochs_permutation_in_batches(data):
+    (x_train, y_train), _ = data
+    dataset = training_dataset(x_train, y_train, batch_size=32, seed=9, epochs=3, initial_epoch=1)
+    batches = [x.numpy() for x, _ in dataset]
+    assert [len(batch) for batch in batches] == [32, 32, 32, 24] * 2
+    expected = np.concatenate(
+        [x_train[epoch_permutation(120, seed=9, epoch=epoch)] for epoch in (1, 2)]
+    )
+    np.testing.assert_array_equal(np.concatenate(batches), expected)
+
+
+def test_training_learns(data):
+    (x_train, y_train), validation = data
+    set_seed(1)
+    model = compile_model(build_model(x_train))
+    history = fit_model(model, x_train, y_train, validation_data=validation, epochs=15, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_callbacks_are_called(data):
+    (x_train, y_train), _ = data
+    epochs_seen = []
+    callback = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: epochs_seen.append(epoch)
+    )
+    model = compile_model(build_model(x_train))
+    fit_model(model, x_train, y_train, epochs=2, callbacks=[callback], verbose=0)
+    assert epochs_seen == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param({"epochs": 0}, "epochs=0", id="epochs-zero"),
+        pytest.param({"epochs": 2.5}, "epochs=2.5", id="epochs-float"),
+        pytest.param({"batch_size": -32}, "batch_size=-32", id="batch-negative"),
+        pytest.param({"initial_epoch": -1}, "initial_epoch=-1", id="initial-epoch"),
+    ],
+)
+def test_bad_arguments(data, kwargs, match):
+    (x_train, y_train), _ = data
+    model = compile_model(build_model(x_train))
+    with pytest.raises(UsageError, match=match):
+        fit_model(model, x_train, y_train, **kwargs)
+
+
+def test_mismatched_arrays(data):
+    (x_train, y_train), _ = data
+    model = compile_model(build_model(x_train))
+    with pytest.raises(
+        UsageError, match=r"features of shape \(120, 4\) and labels of shape \(30,\)"
+    ):
+        fit_model(model, x_train, y_train[:30])
