@@ -19,7 +19,8 @@ from iris_keras.errors import IrisKerasError
 def atomic_path(path):
     """Yields a temporary path beside `path`; on success renames it to `path`.
 
-    The temporary name keeps `path`'s suffix, which `model.save` needs.
+    The temporary name ends with `path`'s name (`.tmp-x1y2-model.keras`):
+    `model.save` and `model.save_weights` check the suffix.
 
     Args:
         path: the final destination.
@@ -28,9 +29,7 @@ def atomic_path(path):
         A `pathlib.Path` to write to.
     """
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent
-    )
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=f"-{path.name}", dir=path.parent)
     os.close(handle)
     temporary = Path(temporary)
     try:
@@ -71,6 +70,8 @@ def save_model(path, model):
 def prepare_output_dir(path):
     """Creates the output folder if needed and checks that it can be written.
 
+    Temporary files that a killed run left behind (`.tmp-*`) are removed.
+
     Args:
         path: the folder; its parent folders are created too.
 
@@ -91,6 +92,8 @@ def prepare_output_dir(path):
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):
             pass
+        for leftover in path.glob(".tmp-*"):  # from a run killed mid-write
+            leftover.unlink()
     except OSError as error:
         raise IrisKerasError(
             f"Received an invalid value for `output`, expected a folder that can be "

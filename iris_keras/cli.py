@@ -22,6 +22,7 @@ from iris_keras.errors import (
     check_positive_int,
     check_unit_interval,
 )
+from iris_keras.quiet_import import import_tensorflow_quietly
 
 PROG = "iris-keras"
 
@@ -108,6 +109,11 @@ def build_parser():
     train.add_argument("--output", help="output folder (default: runs/<recipe>)")
     train.add_argument("--device", type=_choice("device", ("auto", "cpu", "gpu")), default="auto")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
+    train.add_argument(
+        "--fresh",
+        action="store_true",
+        help="discard the backup of an interrupted run in --output instead of resuming it",
+    )
 
     evaluate = commands.add_parser("evaluate", help="evaluate a saved model on its test set")
     evaluate.add_argument("model", help="a model.keras file")
@@ -131,6 +137,7 @@ def main(argv=None):
     debug = args.debug or os.environ.get("IRIS_KERAS_DEBUG") == "1"
     try:
         if args.command == "train":
+            _check_output(args.output)
             return _train(args)
         if args.command == "evaluate":
             return _evaluate(args)
@@ -141,7 +148,11 @@ def main(argv=None):
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2 if isinstance(error, UsageError) else 1
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; no artifact was replaced", file=sys.stderr)
+        print(
+            f"{PROG}: interrupted; no artifact was replaced. Rerun the same command "
+            "to resume from the last finished epoch.",
+            file=sys.stderr,
+        )
         return 130
     except Exception as error:
         if debug:
@@ -153,6 +164,14 @@ def main(argv=None):
             file=sys.stderr,
         )
         return 1
+
+
+def _check_output(output):
+    """Checks `--output` before paying for the TensorFlow import."""
+    if output is not None:
+        from iris_keras.artifacts import prepare_output_dir
+
+        prepare_output_dir(output)
 
 
 def _train(args):
@@ -172,8 +191,13 @@ def _train(args):
         seed=args.seed,
     )
     output = args.output or default_output_dir(recipe.name)
+    import_tensorflow_quietly()
     metrics = train_recipe(
-        recipe, output_dir=output, device=args.device, verbose=0 if args.quiet else "auto"
+        recipe,
+        output_dir=output,
+        device=args.device,
+        verbose=0 if args.quiet else "auto",
+        fresh=args.fresh,
     )
     print(report.training_summary(metrics))
     return 0 if metrics["reload_matches"] else 1
@@ -181,21 +205,23 @@ def _train(args):
 
 def _evaluate(args):
     from iris_keras import report
-    from iris_keras.loading import load_trained_model
+    from iris_keras.loading import check_model_path, load_trained_model
 
+    check_model_path(args.model)
+    import_tensorflow_quietly()
     model = load_trained_model(args.model)
     print(report.evaluation_summary(args.model, model))
     return 0
 
 
 def _predict(args):
-    from iris_keras.predict import check_measurements
+    from iris_keras.loading import check_model_path, load_trained_model
+    from iris_keras.predict import check_measurements, predict_species
 
     check_measurements(args.measurements)  # before loading anything heavy
+    check_model_path(args.model)
 
-    from iris_keras.loading import load_trained_model
-    from iris_keras.predict import predict_species
-
+    import_tensorflow_quietly()
     name, probability = predict_species(load_trained_model(args.model), args.measurements)
     print(f"{name} (probability {probability:.3f})")
     return 0

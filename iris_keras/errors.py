@@ -22,6 +22,10 @@ class UsageError(IrisKerasError):
     """A bad argument value; the CLI exits with status 2 for these."""
 
 
+class DivergedError(IrisKerasError):
+    """Training stopped because the loss stopped being a finite number."""
+
+
 def invalid(name, expected, value, hint=""):
     """Builds the one-line message for a bad `name=value`.
 

@@ -2,13 +2,39 @@
 
 Keras's safe mode (the default of `keras.models.load_model`, passed here
 explicitly) refuses to deserialize a `Lambda` layer's Python code, so loading
-a model file from someone else cannot run code it carries.
+a model file from someone else cannot run code it carries. Nothing in this
+project unpickles.
 """
 
 import zipfile
 from pathlib import Path
 
 from iris_keras.errors import IrisKerasError
+
+
+def check_model_path(path):
+    """Checks that `path` is an existing `.keras` archive, without importing Keras.
+
+    Args:
+        path: the model file.
+
+    Returns:
+        The path as a `pathlib.Path`.
+
+    Raises:
+        IrisKerasError: the path is missing, a folder, or not a `.keras` archive.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise IrisKerasError(f"Received model='{path}', but no such file exists.")
+    if not path.is_file():
+        raise IrisKerasError(f"Received model='{path}', expected a .keras file, got a folder.")
+    if path.suffix != ".keras" or not zipfile.is_zipfile(path):
+        raise IrisKerasError(
+            f"Received model='{path}', expected a Keras model saved as a .keras archive "
+            "(e.g. runs/article/model.keras)."
+        )
+    return path
 
 
 def load_trained_model(path):
@@ -24,16 +50,7 @@ def load_trained_model(path):
         IrisKerasError: the path is missing, not a file, not a `.keras`
             archive, or holds something safe mode refuses.
     """
-    path = Path(path)
-    if not path.exists():
-        raise IrisKerasError(f"Received model='{path}', but no such file exists.")
-    if not path.is_file():
-        raise IrisKerasError(f"Received model='{path}', expected a .keras file, got a folder.")
-    if path.suffix != ".keras" or not zipfile.is_zipfile(path):
-        raise IrisKerasError(
-            f"Received model='{path}', expected a Keras model saved as a .keras archive "
-            "(e.g. runs/article/model.keras)."
-        )
+    path = check_model_path(path)
     import keras
 
     try:

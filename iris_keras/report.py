@@ -15,6 +15,11 @@ def training_summary(metrics):
         f"reloaded model  {reload}",
         f"device          {metrics['device']}",
         f"seed            {metrics['seed']}",
+        *(
+            [f"resumed         from epoch {metrics['resumed_from_epoch']} (backup)"]
+            if metrics.get("resumed_from_epoch")
+            else []
+        ),
         f"elapsed         {metrics['timings']['total_seconds']:.1f} s "
         f"(fit {metrics['timings']['fit_seconds']:.1f} s)",
         f"artifacts       {metrics['output_dir']}/",

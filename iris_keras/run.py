@@ -13,6 +13,12 @@ into one output folder:
 
 Every file is written atomically, and only after training and evaluation
 succeeded, so a failed or interrupted run never replaces a good artifact.
+
+While it trains, the run keeps the state of its last finished epoch in
+`<output>/.backup/`. Rerunning the same command after a kill resumes from
+there and ends with the same weights and metrics as a run that was never
+interrupted; a finished run removes the backup, and `fresh=True`
+(`--fresh`) discards an old one.
 """
 
 import dataclasses
@@ -24,12 +30,14 @@ from iris_keras import artifacts
 from iris_keras.compile import compile_model
 from iris_keras.datasets import iris
 from iris_keras.device import select_device
+from iris_keras.errors import DivergedError
 from iris_keras.evaluate import evaluate_model
 from iris_keras.model import build_model
 from iris_keras.plots import plot_confusion_matrix, plot_learning_curves
 from iris_keras.seeding import set_seed
 from iris_keras.train import fit_model
 
+BACKUP_DIR = ".backup"
 ARTIFACTS = (
     "model.keras",
     "history.csv",
@@ -72,8 +80,11 @@ def build_for(recipe, x_fit):
     )
 
 
-def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks=()):
+def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks=(), fresh=False):
     """Trains a recipe, evaluates it, saves and reloads the model, writes the artifacts.
+
+    Resumes from the backup of an interrupted run of the same recipe in the
+    same `output_dir`, unless `fresh`.
 
     Args:
         recipe: a `Recipe`, e.g. `get_recipe("article")`.
@@ -82,34 +93,53 @@ def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks
         verbose: Keras's `fit` verbosity; `"auto"` shows the progress bar.
             Defaults to `"auto"`.
         callbacks: extra Keras callbacks. Defaults to `()`.
+        fresh: discard the backup of an interrupted run instead of resuming
+            it. Defaults to `False`.
 
     Returns:
         The metrics dict that is also written to `metrics.json`.
 
     Raises:
-        IrisKerasError: a bad output folder or device.
+        IrisKerasError: a bad output folder or device, or a backup of
+            another run in `output_dir`.
+        DivergedError: the loss became NaN or infinite; no model is saved.
     """
-    import keras
-
     started = time.perf_counter()
     output_dir = artifacts.prepare_output_dir(output_dir)
+    import keras
+
+    from iris_keras.callbacks import EpochBackup, discard_backup, restore_backup
+
     device_name = select_device(device)
     set_seed(recipe.seed)
     (x_fit, y_fit), validation_data, (x_test, y_test) = split_for(recipe)
     model = build_for(recipe, x_fit)
 
+    backup_dir = output_dir / BACKUP_DIR
+    if fresh:
+        discard_backup(backup_dir)
+    fingerprint = {"recipe": recipe.name, **_hyperparameters(recipe), "seed": recipe.seed}
+    initial_epoch, previous_history = restore_backup(model, backup_dir, fingerprint)
+    if initial_epoch and verbose != 0:
+        print(f"Resuming from {backup_dir}: {initial_epoch} of {recipe.epochs} epochs done.")
+    backup = EpochBackup(backup_dir, fingerprint, previous_history)
     fit_started = time.perf_counter()
-    history = fit_model(
-        model,
-        x_fit,
-        y_fit,
-        validation_data=validation_data,
-        epochs=recipe.epochs,
-        batch_size=recipe.batch_size,
-        seed=recipe.seed,
-        callbacks=callbacks,
-        verbose=verbose,
-    )
+    try:
+        fit_model(
+            model,
+            x_fit,
+            y_fit,
+            validation_data=validation_data,
+            epochs=recipe.epochs,
+            batch_size=recipe.batch_size,
+            seed=recipe.seed,
+            initial_epoch=initial_epoch,
+            callbacks=[backup, *callbacks],
+            verbose=verbose,
+        )
+    except DivergedError:
+        discard_backup(backup_dir)  # resuming would diverge again
+        raise
     fit_seconds = time.perf_counter() - fit_started
     scores = evaluate_model(model, x_test, y_test, class_names=recipe.class_names)
 
@@ -133,7 +163,8 @@ def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks
             "validation": len(validation_data[0]),
             "test": len(x_test),
         },
-        "epochs_run": len(history.history["loss"]),
+        "epochs_run": len(backup.history["loss"]),
+        "resumed_from_epoch": initial_epoch,
         "versions": library_versions(),
         "device": device_name,
         "timings": {
@@ -142,7 +173,8 @@ def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks
         },
         "output_dir": str(output_dir),
     }
-    _write_artifacts(output_dir, history.history, metrics, recipe)
+    _write_artifacts(output_dir, backup.history, metrics, recipe)
+    discard_backup(backup_dir)
     return metrics
 
 

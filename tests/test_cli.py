@@ -129,10 +129,35 @@ def test_output_that_is_a_file(tmp_path, capsys):
     assert "which is a file" in capsys.readouterr().err
 
 
-def test_errors_in_a_real_process_have_no_traceback():
-    result = run_cli("train", "--epochs", "-3")
-    assert result.returncode == 2
+@pytest.mark.parametrize(
+    "args, status, match",
+    [
+        pytest.param(["train", "--epochs", "-3"], 2, "epochs=-3", id="epochs"),
+        pytest.param(["train", "--recipe", "Article"], 2, "recipe='Article'", id="recipe-case"),
+        pytest.param(
+            ["predict", "m.keras", "5", "3", "nan", "1"], 2, "petal_length='nan'", id="nan"
+        ),
+        pytest.param(
+            ["predict", "m.keras", "5", "3", "1"], 2, "Received 3 measurements", id="count"
+        ),
+        pytest.param(["evaluate", "nowhere/model.keras"], 1, "no such file", id="missing-model"),
+        pytest.param(
+            ["train", "--output", "/proc/iris-keras"], 1, "created and written", id="unwritable"
+        ),
+        pytest.param(["train", "--output", "/dev/null"], 1, "which is a file", id="output-file"),
+    ],
+)
+def test_errors_in_a_real_process_have_no_traceback(args, status, match):
+    result = run_cli(*args)
+    assert result.returncode == status
+    assert match in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_debug_shows_the_traceback():
+    result = run_cli("--debug", "evaluate", "nowhere/model.keras")
+    assert result.returncode == 1 and "Traceback" in result.stderr
 
 
 def test_gpu_without_gpu_fails_clearly(tmp_path):

@@ -1,0 +1,134 @@
+"""Keras callbacks of the training path: fast validation and a resumable backup.
+
+Imported only when training starts (it imports Keras).
+"""
+
+import json
+import math
+import shutil
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from iris_keras import artifacts
+from iris_keras.errors import IrisKerasError
+
+STATE_FILE = "state.json"
+
+
+class ValidationMetrics(keras.callbacks.Callback):
+    """Adds `val_loss` and `val_accuracy` to each epoch's logs, in one compiled call.
+
+    What `fit(validation_data=...)` computes, without its per-epoch cost:
+    Keras runs a whole `evaluate()` loop after every epoch (new callback
+    list, progress logger, iterator bookkeeping), which costs more than the
+    epoch's four training steps. Here the validation set is one batch, and
+    `model.test_on_batch` runs the model's compiled test function on it: the
+    same loss and metrics, the same numbers. It must come before Keras's
+    `History` and progress bar, which `fit` appends after user callbacks.
+
+    Args:
+        x: validation features, shape `(n, 4)`.
+        y: validation labels.
+    """
+
+    def __init__(self, x, y):
+        super().__init__()
+        self.x = keras.ops.convert_to_tensor(np.asarray(x, dtype=np.float32))
+        self.y = keras.ops.convert_to_tensor(y)
+
+    def on_epoch_end(self, epoch, logs=None):
+        scores = self.model.test_on_batch(self.x, self.y, return_dict=True)
+        if logs is not None:
+            logs.update({f"val_{name}": float(value) for name, value in scores.items()})
+
+
+class EpochBackup(keras.callbacks.Callback):
+    """Keeps the training state of the last finished epoch, so a killed run can resume.
+
+    Like `keras.callbacks.BackupAndRestore` (weights and optimizer state via
+    `model.save_weights`), with three differences a resumed run needs to end
+    bit-identical to an uninterrupted one: every file is written atomically
+    and `state.json` names the weights file it goes with, so a kill between
+    two writes never pairs epoch-k weights with epoch-(k+1) metadata; the
+    metrics history of the finished epochs is kept, so `history.csv` stays
+    whole; and the run's settings are kept, so a backup is never resumed
+    into a different run. A non-finite epoch is never saved.
+
+    Args:
+        backup_dir: the folder of the backup, inside the run's output folder.
+        fingerprint: a JSON-able description of the run (its hyperparameters
+            and data) that a resumed run must match.
+    """
+
+    def __init__(self, backup_dir, fingerprint, history=None):
+        super().__init__()
+        self.backup_dir = Path(backup_dir)
+        self.fingerprint = fingerprint
+        self.history = {key: list(values) for key, values in (history or {}).items()}
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if not all(math.isfinite(float(value)) for value in logs.values()):
+            return
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(float(value))
+        self.backup_dir.mkdir(parents=True, exist_ok=True)
+        weights = f"epoch-{epoch + 1:04d}.weights.h5"
+        with artifacts.atomic_path(self.backup_dir / weights) as temporary:
+            self.model.save_weights(temporary)
+        state = {
+            "epoch": epoch + 1,
+            "weights": weights,
+            "history": self.history,
+            "fingerprint": self.fingerprint,
+        }
+        artifacts.write_json(self.backup_dir / STATE_FILE, state)
+        for old in self.backup_dir.glob("epoch-*.weights.h5"):
+            if old.name != weights:
+                old.unlink(missing_ok=True)
+
+
+def restore_backup(model, backup_dir, fingerprint):
+    """Restores a compiled model from a backup, if there is one.
+
+    Args:
+        model: the compiled model of the run.
+        backup_dir: the folder `EpochBackup` wrote.
+        fingerprint: the run's description; it must equal the backup's.
+
+    Returns:
+        `(initial_epoch, history)`: `(0, {})` when there is no backup.
+
+    Raises:
+        IrisKerasError: the backup belongs to another run, or is unreadable.
+    """
+    state_path = Path(backup_dir) / STATE_FILE
+    if not state_path.is_file():
+        return 0, {}
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        weights = Path(backup_dir) / state["weights"]
+        if state["fingerprint"] != fingerprint:
+            raise IrisKerasError(
+                f"The output folder holds an unfinished run with other settings "
+                f"({state_path}). Rerun it with its own settings, choose another "
+                "--output, or pass --fresh to discard it."
+            )
+        if not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        model.load_weights(weights)
+        return int(state["epoch"]), state["history"]
+    except IrisKerasError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise IrisKerasError(
+            f"Cannot resume from the backup in {backup_dir}: {error}. "
+            "Pass --fresh to discard it and start over."
+        ) from None
+
+
+def discard_backup(backup_dir):
+    """Removes a backup folder; nothing happens if there is none."""
+    shutil.rmtree(backup_dir, ignore_errors=True)

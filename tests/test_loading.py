@@ -1,0 +1,90 @@
+"""Safe loading: a model file cannot run code it carries; bad files get one line."""
+
+import zipfile
+
+import keras
+import pytest
+
+from iris_keras.errors import IrisKerasError
+from iris_keras.loading import load_trained_model
+
+
+@pytest.fixture
+def lambda_model(tmp_path):
+    """A .keras file whose Lambda layer creates a marker file whenever it runs."""
+    marker = tmp_path / "code-ran"
+    side_effect = eval(  # builds a lambda whose code names the marker path literally
+        f"lambda x: (__import__('pathlib').Path({str(marker)!r}).touch(), x)[1]"
+    )
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Lambda(side_effect)])
+    path = tmp_path / "evil.keras"
+    model.save(path)
+    marker.unlink()  # building the model ran it once
+    return path, marker
+
+
+def test_lambda_layer_is_refused_and_its_code_never_runs(lambda_model):
+    path, marker = lambda_model
+    with pytest.raises(IrisKerasError, match=r"Lambda layer.*refused by safe mode") as error:
+        load_trained_model(path)
+    assert "\n" not in str(error.value)
+    assert not marker.exists()
+
+
+def test_unsafe_loading_would_have_run_it(lambda_model):
+    """The control: without safe mode, loading this file runs its code."""
+    path, marker = lambda_model
+    keras.models.load_model(path, safe_mode=False)
+    assert marker.exists()
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        pytest.param(lambda p: None, "no such file exists", id="missing"),
+        pytest.param(lambda p: p.mkdir(), "got a folder", id="folder"),
+        pytest.param(lambda p: p.write_bytes(b""), "a .keras archive", id="empty"),
+        pytest.param(lambda p: p.write_text("hello"), "a .keras archive", id="text"),
+        pytest.param(
+            lambda p: p.write_bytes(b"PK\x03\x04" + b"\0" * 40),
+            "a .keras archive",
+            id="zip-header-only",
+        ),
+    ],
+)
+def test_bad_model_files(tmp_path, make, match):
+    path = tmp_path / "model.keras"
+    make(path)
+    with pytest.raises(IrisKerasError, match=match) as error:
+        load_trained_model(path)
+    assert "\n" not in str(error.value)
+
+
+def test_truncated_model_file(article_run, tmp_path):
+    _, output_dir = article_run
+    data = (output_dir / "model.keras").read_bytes()
+    path = tmp_path / "model.keras"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(IrisKerasError, match=r"a \.keras archive"):
+        load_trained_model(path)
+
+
+def test_zip_that_is_not_a_keras_model(tmp_path):
+    path = tmp_path / "model.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "not a model")
+    with pytest.raises(IrisKerasError, match="not a loadable Keras model") as error:
+        load_trained_model(path)
+    assert "\n" not in str(error.value)
+
+
+def test_wrong_suffix(tmp_path):
+    path = tmp_path / "model.h5"
+    path.write_bytes(b"")
+    with pytest.raises(IrisKerasError, match=r"model\.h5.*a .keras archive"):
+        load_trained_model(path)
+
+
+def test_real_model_loads(article_run):
+    _, output_dir = article_run
+    assert load_trained_model(output_dir / "model.keras").name == "iris_binary_virginica"

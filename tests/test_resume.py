@@ -1,0 +1,179 @@
+"""Nothing lost: a killed run resumes to the same weights; divergence saves nothing."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import keras
+import numpy as np
+import pytest
+
+from iris_keras.callbacks import EpochBackup, restore_backup
+from iris_keras.errors import DivergedError, IrisKerasError
+from iris_keras.recipes import get_recipe
+from iris_keras.run import ARTIFACTS, BACKUP_DIR, build_for, split_for, train_recipe
+
+EPOCHS = 60
+KILL_AFTER_EPOCH = 12
+
+
+def _train_command(output, *extra):
+    return [
+        sys.executable,
+        "-m",
+        "iris_keras",
+        "train",
+        "--recipe",
+        "multiclass",
+        "--epochs",
+        str(EPOCHS),
+        "--seed",
+        "5",
+        "--output",
+        str(output),
+        "--quiet",
+        "--device",
+        "cpu",
+        *extra,
+    ]
+
+
+def _backup_epoch(output):
+    try:
+        return json.loads((output / BACKUP_DIR / "state.json").read_text())["epoch"]
+    except (OSError, ValueError, KeyError):
+        return 0
+
+
+@pytest.mark.slow
+def test_sigkill_then_rerun_ends_identical_to_an_uninterrupted_run(tmp_path):
+    reference, killed = tmp_path / "reference", tmp_path / "killed"
+    uninterrupted = subprocess.Popen(
+        _train_command(reference), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    victim = subprocess.Popen(
+        _train_command(killed), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 240
+    while _backup_epoch(killed) < KILL_AFTER_EPOCH and time.monotonic() < deadline:
+        time.sleep(0.01)
+    victim.send_signal(signal.SIGKILL)
+    assert victim.wait(timeout=30) == -signal.SIGKILL
+    killed_at = _backup_epoch(killed)
+    assert KILL_AFTER_EPOCH <= killed_at < EPOCHS, "the run must be killed mid-training"
+    assert not (killed / "model.keras").exists()
+
+    resumed = subprocess.run(_train_command(killed), capture_output=True, text=True, timeout=240)
+    assert resumed.returncode == 0, resumed.stderr
+    assert uninterrupted.wait(timeout=240) == 0
+
+    first = keras.models.load_model(reference / "model.keras").get_weights()
+    second = keras.models.load_model(killed / "model.keras").get_weights()
+    assert max(np.abs(a - b).max() for a, b in zip(first, second, strict=True)) <= 1e-6
+    metrics = [json.loads((run / "metrics.json").read_text()) for run in (reference, killed)]
+    assert metrics[1]["resumed_from_epoch"] == killed_at
+    for key in ("test_accuracy", "test_loss", "confusion_matrix", "epochs_run"):
+        assert metrics[0][key] == metrics[1][key]
+    assert (reference / "history.csv").read_text() == (killed / "history.csv").read_text()
+    assert sorted(p.name for p in killed.iterdir()) == sorted(ARTIFACTS)  # backup removed
+
+
+@pytest.fixture
+def recipe():
+    return get_recipe("article", epochs=4)
+
+
+def _half_run(recipe, output):
+    """Trains 2 of the recipe's epochs with a backup, as a run killed after epoch 2 leaves."""
+    from iris_keras.seeding import set_seed
+    from iris_keras.train import fit_model
+
+    set_seed(recipe.seed)
+    (x, y), validation, _ = split_for(recipe)
+    fingerprint = {"stand-in": True}
+    model = build_for(recipe, x)
+    fit_model(
+        model,
+        x,
+        y,
+        validation_data=validation,
+        epochs=2,
+        seed=recipe.seed,
+        verbose=0,
+        callbacks=[EpochBackup(output / BACKUP_DIR, fingerprint)],
+    )
+    return model, fingerprint
+
+
+def test_backup_restores_weights_optimizer_and_history(recipe, tmp_path):
+    model, fingerprint = _half_run(recipe, tmp_path)
+    (x, _), _, _ = split_for(recipe)
+    fresh_model = build_for(recipe, x)
+    epoch, history = restore_backup(fresh_model, tmp_path / BACKUP_DIR, fingerprint)
+    assert epoch == 2 and len(history["loss"]) == 2 and len(history["val_loss"]) == 2
+    for saved, restored in zip(model.weights, fresh_model.weights, strict=True):
+        np.testing.assert_array_equal(saved.numpy(), restored.numpy())
+    for saved, restored in zip(
+        model.optimizer.variables, fresh_model.optimizer.variables, strict=True
+    ):
+        np.testing.assert_array_equal(saved.numpy(), restored.numpy())
+
+
+def test_backup_of_another_run_is_refused(recipe, tmp_path):
+    _half_run(recipe, tmp_path)
+    (x, _), _, _ = split_for(recipe)
+    with pytest.raises(IrisKerasError, match=r"unfinished run with other settings.*--fresh"):
+        restore_backup(build_for(recipe, x), tmp_path / BACKUP_DIR, {"other": 1})
+
+
+def test_fresh_discards_the_backup(recipe, tmp_path):
+    _half_run(recipe, tmp_path)
+    metrics = train_recipe(recipe, output_dir=tmp_path, verbose=0, fresh=True)
+    assert metrics["resumed_from_epoch"] == 0 and metrics["epochs_run"] == 4
+    assert not (tmp_path / BACKUP_DIR).exists()
+
+
+def test_corrupt_backup_gives_one_line_error(recipe, tmp_path):
+    (tmp_path / BACKUP_DIR).mkdir()
+    (tmp_path / BACKUP_DIR / "state.json").write_text("{not json")
+    with pytest.raises(IrisKerasError, match=r"Cannot resume from the backup.*--fresh"):
+        train_recipe(recipe, output_dir=tmp_path, verbose=0)
+
+
+def test_divergence_stops_saves_nothing_and_keeps_the_old_model(tmp_path):
+    good = train_recipe(get_recipe("article", epochs=2), output_dir=tmp_path, verbose=0)
+    before = (tmp_path / "model.keras").read_bytes()
+    diverging = get_recipe("article", epochs=5, learning_rate=1e30, standardize=False)
+    with pytest.raises(DivergedError, match=r"diverged at epoch 1.*smaller learning rate.*1e\+30"):
+        train_recipe(diverging, output_dir=tmp_path, verbose=0)
+    assert (tmp_path / "model.keras").read_bytes() == before
+    assert json.loads((tmp_path / "metrics.json").read_text()) == good
+    assert not (tmp_path / BACKUP_DIR).exists()
+
+
+def test_divergence_in_the_cli_exits_1_with_one_line(tmp_path):
+    from iris_keras.cli import main
+
+    status = main(
+        [
+            "train",
+            "--epochs",
+            "3",
+            "--learning-rate",
+            "1e30",
+            "--no-standardize",
+            "--output",
+            str(tmp_path),
+            "--quiet",
+        ]
+    )
+    assert status == 1
+    assert not (tmp_path / "model.keras").exists()
+
+
+def test_stale_temporary_files_are_cleaned(tmp_path):
+    (tmp_path / ".tmp-abc-model.keras").write_bytes(b"half a model")
+    train_recipe(get_recipe("article", epochs=1), output_dir=tmp_path, verbose=0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(ARTIFACTS)
