@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install train test test-fast lint format notebooks lock clean
+.PHONY: help install train test test-fast lint format bench lock clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ lint: $(STAMP) ## ruff lint and format check
 format: $(STAMP) ## format and fix lint in place
 	$(BIN)/ruff format iris_keras tests
 	$(BIN)/ruff check --fix iris_keras tests
+
+bench: $(STAMP) ## time the naive listing against ours, side by side; updates the README table
+	$(BIN)/python -m iris_keras.bench --repeats 3
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the network)
 	rm -rf /tmp/iris-keras-lock && $(PYTHON) -m venv /tmp/iris-keras-lock

@@ -47,14 +47,17 @@ class ValidationMetrics(keras.callbacks.Callback):
 class EpochBackup(keras.callbacks.Callback):
     """Keeps the training state of the last finished epoch, so a killed run can resume.
 
-    Like `keras.callbacks.BackupAndRestore` (weights and optimizer state via
-    `model.save_weights`), with three differences a resumed run needs to end
-    bit-identical to an uninterrupted one: every file is written atomically
-    and `state.json` names the weights file it goes with, so a kill between
-    two writes never pairs epoch-k weights with epoch-(k+1) metadata; the
-    metrics history of the finished epochs is kept, so `history.csv` stays
-    whole; and the run's settings are kept, so a backup is never resumed
-    into a different run. A non-finite epoch is never saved.
+    Like `keras.callbacks.BackupAndRestore` (the model's weights and the
+    optimizer's state: momentum velocities and iteration count), with the
+    differences a resumed run needs to end bit-identical to an uninterrupted
+    one: every file is written atomically and `state.json` names the
+    weights file it goes with, so a kill between two writes never pairs
+    epoch-k weights with epoch-(k+1) metadata; the metrics history of the
+    finished epochs is kept, so `history.csv` stays whole; and the run's
+    settings are kept, so a backup is never resumed into a different run. A
+    non-finite epoch is never saved. The arrays go to a NumPy `.npz` file
+    (no pickling), which takes about a millisecond where `save_weights`'s
+    HDF5 file took about 30 ms an epoch, more than the epoch itself.
 
     Args:
         backup_dir: the folder of the backup, inside the run's output folder.
@@ -75,9 +78,13 @@ class EpochBackup(keras.callbacks.Callback):
         for key, value in logs.items():
             self.history.setdefault(key, []).append(float(value))
         self.backup_dir.mkdir(parents=True, exist_ok=True)
-        weights = f"epoch-{epoch + 1:04d}.weights.h5"
+        weights = f"epoch-{epoch + 1:04d}.npz"
+        arrays = {
+            **{f"model_{i}": v.numpy() for i, v in enumerate(self.model.weights)},
+            **{f"optimizer_{i}": v.numpy() for i, v in enumerate(self.model.optimizer.variables)},
+        }
         with artifacts.atomic_path(self.backup_dir / weights) as temporary:
-            self.model.save_weights(temporary)
+            np.savez(temporary, **arrays)
         state = {
             "epoch": epoch + 1,
             "weights": weights,
@@ -85,7 +92,7 @@ class EpochBackup(keras.callbacks.Callback):
             "fingerprint": self.fingerprint,
         }
         artifacts.write_json(self.backup_dir / STATE_FILE, state)
-        for old in self.backup_dir.glob("epoch-*.weights.h5"):
+        for old in self.backup_dir.glob("epoch-*.npz"):
             if old.name != weights:
                 old.unlink(missing_ok=True)
 
@@ -118,7 +125,15 @@ def restore_backup(model, backup_dir, fingerprint):
             )
         if not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
-        model.load_weights(weights)
+        with np.load(weights, allow_pickle=False) as arrays:
+            for prefix, variables in (
+                ("model", model.weights),
+                ("optimizer", model.optimizer.variables),
+            ):
+                if len(variables) != sum(k.startswith(prefix) for k in arrays.files):
+                    raise ValueError(f"the backup's {prefix} variables do not match the model")
+                for index, variable in enumerate(variables):
+                    variable.assign(arrays[f"{prefix}_{index}"])
         return int(state["epoch"]), state["history"]
     except IrisKerasError:
         raise

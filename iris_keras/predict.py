@@ -81,7 +81,7 @@ def predict_species(model, measurements):
     """
     x = check_measurements(measurements)
     names = class_names_of(model)
-    output = np.asarray(model.predict(x, verbose=0))[0]
+    output = np.asarray(model(x, training=False))[0]
     if output.shape[-1] == 1:
         positive = float(output[0])
         return (names[1], positive) if positive >= 0.5 else (names[0], 1.0 - positive)

@@ -1,0 +1,352 @@
+"""`make bench`: the article's `fit` against ours, side by side, in one process.
+
+Times, with the article's hyperparameters (100 epochs, batch 32, SGD 0.01
+with momentum 0.9, validation after every epoch) on the same data and
+model:
+
+- (a) the naive listing: NumPy arrays into `fit` with `validation_data`;
+- (b) the project's training path, `iris_keras.train.fit_model`;
+- (c) the from-scratch NumPy loop, `iris_keras.scratch` (when present);
+- (d) scikit-learn's `MLPClassifier` with the same layers, SGD, learning
+  rate, momentum, batch size and epochs;
+
+plus two ablations of (b) that say what each of its changes gives, and the
+whole-process wall time and peak memory of `iris-keras train` against a
+script running (a). Each is repeated (default 3) and the median reported;
+the repeats interleave the contenders so that machine noise hits them alike.
+It prints a markdown table of seconds, ratio to (a) and test accuracy, and
+rewrites the README block between `<!-- bench:start -->` and
+`<!-- bench:end -->`.
+
+Run: `python -m iris_keras.bench [--repeats 3] [--no-readme]`.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from iris_keras.batches import steps_per_epoch
+from iris_keras.datasets import iris
+
+EPOCHS, BATCH_SIZE, LEARNING_RATE, MOMENTUM, SEED = 100, 32, 0.01, 0.9, 42
+README = Path(__file__).resolve().parent.parent / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def _fresh_model(x_train):
+    from iris_keras.compile import compile_model
+    from iris_keras.model import build_model
+    from iris_keras.seeding import set_seed
+
+    set_seed(SEED)
+    return compile_model(build_model(x_train))
+
+
+def naive_fit(data):
+    """(a) The article's listing: arrays into `fit`, the test set as `validation_data`."""
+    (x_train, y_train), (x_test, y_test) = data
+    model = _fresh_model(x_train)
+    started = time.perf_counter()
+    model.fit(
+        x_train,
+        y_train,
+        validation_data=(x_test, y_test),
+        epochs=EPOCHS,
+        batch_size=BATCH_SIZE,
+        verbose=0,
+    )
+    return time.perf_counter() - started, _accuracy(model, x_test, y_test)
+
+
+def project_fit(data):
+    """(b) `fit_model`: one tf.data pipeline for all epochs, validation by `test_on_batch`."""
+    from iris_keras.train import fit_model
+
+    (x_train, y_train), (x_test, y_test) = data
+    model = _fresh_model(x_train)
+    started = time.perf_counter()
+    fit_model(
+        model,
+        x_train,
+        y_train,
+        validation_data=(x_test, y_test),
+        epochs=EPOCHS,
+        batch_size=BATCH_SIZE,
+        seed=SEED,
+        verbose=0,
+    )
+    return time.perf_counter() - started, _accuracy(model, x_test, y_test)
+
+
+def pipeline_only_fit(data):
+    """Ablation: (b)'s pipeline, but Keras's own per-epoch `evaluate()` for validation."""
+    import tensorflow as tf
+
+    from iris_keras.train import training_dataset
+
+    (x_train, y_train), (x_test, y_test) = data
+    model = _fresh_model(x_train)
+    dataset = training_dataset(x_train, y_train, batch_size=BATCH_SIZE, seed=SEED, epochs=EPOCHS)
+    validation = tf.data.Dataset.from_tensors((x_test, y_test)).repeat()
+    started = time.perf_counter()
+    model.fit(
+        dataset,
+        epochs=EPOCHS,
+        steps_per_epoch=steps_per_epoch(len(x_train), batch_size=BATCH_SIZE),
+        validation_data=validation,
+        validation_steps=1,
+        shuffle=False,
+        verbose=0,
+    )
+    return time.perf_counter() - started, _accuracy(model, x_test, y_test)
+
+
+def one_call_per_epoch_fit(data):
+    """Ablation: (b) with `steps_per_execution` = the batches of an epoch."""
+    from iris_keras.train import fit_model
+
+    (x_train, y_train), (x_test, y_test) = data
+    model = _fresh_model(x_train)
+    model.compile(
+        optimizer=model.optimizer,
+        loss=model.loss,
+        metrics=["accuracy"],
+        steps_per_execution=steps_per_epoch(len(x_train), batch_size=BATCH_SIZE),
+    )
+    started = time.perf_counter()
+    fit_model(
+        model,
+        x_train,
+        y_train,
+        validation_data=(x_test, y_test),
+        epochs=EPOCHS,
+        batch_size=BATCH_SIZE,
+        seed=SEED,
+        verbose=0,
+    )
+    return time.perf_counter() - started, _accuracy(model, x_test, y_test)
+
+
+def scratch_fit(data):
+    """(c) The from-scratch NumPy loop of §3.3, from the same initial weights and batches."""
+    try:
+        from iris_keras import scratch
+    except ImportError:
+        return None
+    (x_train, y_train), (x_test, y_test) = data
+    params = scratch.params_from_model(_fresh_model(x_train))
+    started = time.perf_counter()
+    params = scratch.fit(
+        params,
+        x_train,
+        y_train,
+        validation_data=(x_test, y_test),
+        loss="binary_crossentropy",
+        epochs=EPOCHS,
+        batch_size=BATCH_SIZE,
+        learning_rate=LEARNING_RATE,
+        momentum=MOMENTUM,
+        seed=SEED,
+    )[0]
+    seconds = time.perf_counter() - started
+    predicted = scratch.forward(params, x_test)[:, 0] >= 0.5
+    return seconds, float(np.mean(predicted == (y_test == 1)))
+
+
+def sklearn_fit(data):
+    """(d) scikit-learn's `MLPClassifier`: (4, 3) ReLU, SGD 0.01, momentum 0.9, batch 32."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    (x_train, y_train), (x_test, y_test) = data
+    classifier = make_pipeline(
+        StandardScaler(),
+        MLPClassifier(
+            hidden_layer_sizes=(4, 3),
+            activation="relu",
+            solver="sgd",
+            learning_rate_init=LEARNING_RATE,
+            momentum=MOMENTUM,
+            nesterovs_momentum=False,
+            batch_size=BATCH_SIZE,
+            max_iter=EPOCHS,
+            shuffle=True,
+            alpha=0.0,
+            n_iter_no_change=EPOCHS + 1,
+            tol=0.0,
+            random_state=SEED,
+        ),
+    )
+    started = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # 100 epochs, by design
+        classifier.fit(x_train, y_train)
+    return time.perf_counter() - started, float(classifier.score(x_test, y_test))
+
+
+def _accuracy(model, x, y):
+    return float(model.evaluate(x, y, verbose=0, return_dict=True)["accuracy"])
+
+
+CONTENDERS = {
+    "(a) naive listing: arrays + validation_data": naive_fit,
+    "(b) iris-keras fit_model": project_fit,
+    "(b) ablation: pipeline only, Keras's evaluate() per epoch": pipeline_only_fit,
+    "(b) ablation: + steps_per_execution = 4": one_call_per_epoch_fit,
+    "(c) from-scratch NumPy loop": scratch_fit,
+    "(d) scikit-learn MLPClassifier": sklearn_fit,
+}
+
+NAIVE_SCRIPT = """
+import keras
+from iris_keras.datasets import iris
+from iris_keras.bench import naive_fit
+naive_fit(iris.load_data())
+"""
+
+
+def _process(command):
+    """Runs a command; returns (wall seconds, peak resident memory in MiB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise RuntimeError(f"{command} failed with status {status}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure(repeats):
+    """Runs every contender `repeats` times, interleaved; returns the table rows."""
+    import keras
+
+    keras.utils.disable_interactive_logging()  # no progress bars in the timings
+    data = iris.load_data()
+    times = {name: [] for name in CONTENDERS}
+    accuracies = {}
+    for name, contender in CONTENDERS.items():  # warm-up: imports, first traces
+        result = contender(data)
+        if result is None:
+            times[name] = None
+    for _ in range(repeats):
+        for name, contender in CONTENDERS.items():
+            if times[name] is not None:
+                seconds, accuracies[name] = contender(data)
+                times[name].append(seconds)
+    rows = []
+    baseline = statistics.median(times[next(iter(CONTENDERS))])
+    for name in CONTENDERS:
+        if times[name] is None:
+            rows.append((name, None, None, None))
+        else:
+            median = statistics.median(times[name])
+            rows.append((name, median, baseline / median, accuracies[name]))
+    with tempfile.TemporaryDirectory() as output:
+        cli, naive = [], []
+        for _ in range(repeats):
+            cli.append(
+                _process(
+                    [
+                        sys.executable,
+                        "-m",
+                        "iris_keras",
+                        "train",
+                        "--quiet",
+                        "--output",
+                        output,
+                        "--fresh",
+                    ]
+                )
+            )
+            naive.append(_process([sys.executable, "-c", NAIVE_SCRIPT]))
+    processes = [
+        ("whole process: script running (a)", naive),
+        ("whole process: `iris-keras train` (artifacts, reload check included)", cli),
+    ]
+    return rows, processes
+
+
+def render(rows, processes, repeats):
+    """The markdown block for the README."""
+    from iris_keras.device import cpu_description
+    from iris_keras.run import library_versions
+
+    versions = library_versions()
+    lines = [
+        f"Measured {datetime.date.today().isoformat()} on {cpu_description()}, "
+        f"TensorFlow {versions['tensorflow']} / Keras {versions['keras']} (CPU), "
+        f"Python {platform.python_version()}; median of {repeats} interleaved repeats "
+        "(`make bench`).",
+        "",
+        "| training, 100 epochs | `fit` seconds | speed-up vs (a) | test accuracy |",
+        "|---|---|---|---|",
+    ]
+    for name, seconds, ratio, accuracy in rows:
+        if seconds is None:
+            lines.append(f"| {name} | not available | | |")
+        else:
+            lines.append(f"| {name} | {seconds:.3f} | {ratio:.1f}× | {accuracy:.3f} |")
+    naive_seconds = statistics.median(seconds for seconds, _ in processes[0][1])
+    lines += [
+        "",
+        "| whole process | wall seconds | speed-up | peak memory MiB |",
+        "|---|---|---|---|",
+    ]
+    for name, runs in processes:
+        seconds = statistics.median(run[0] for run in runs)
+        memory = statistics.median(run[1] for run in runs)
+        lines.append(f"| {name} | {seconds:.2f} | {naive_seconds / seconds:.1f}× | {memory:.0f} |")
+    return "\n".join(lines)
+
+
+def update_readme(block, readme=README):
+    """Replaces the README's bench block with `block`."""
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    from iris_keras.artifacts import write_text
+
+    write_text(readme, f"{head}{START}\n{block}\n{END}{tail}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m iris_keras.bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="repeats per contender (>= 1)")
+    parser.add_argument("--no-readme", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error(f"--repeats must be a positive integer. Received: {args.repeats}")
+    from iris_keras.quiet_import import import_tensorflow_quietly
+
+    import_tensorflow_quietly()
+    rows, processes = measure(args.repeats)
+    block = render(rows, processes, args.repeats)
+    print(block)
+    if not args.no_readme:
+        update_readme(block)
+        print(f"\nREADME.md updated between {START} and {END}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
