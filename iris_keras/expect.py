@@ -17,6 +17,7 @@ import re
 import warnings
 
 MAX_MESSAGE = 300
+ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")  # Keras makes layer names bold in terminals
 
 
 @contextlib.contextmanager
@@ -40,7 +41,7 @@ def expect_error(error_type, *, match):
     try:
         yield
     except error_type as error:
-        message = " ".join(str(error).split())
+        message = " ".join(ANSI_STYLE.sub("", str(error)).split())
         if not re.search(match, message):
             raise AssertionError(
                 f"{type(error).__name__} was raised, but its message does not match "

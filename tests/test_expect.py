@@ -11,6 +11,12 @@ def test_expected_error_is_printed_in_one_line(capsys):
     assert capsys.readouterr().out == "ValueError: a bad value\n"
 
 
+def test_terminal_styles_are_removed(capsys):
+    with expect_error(ValueError, match="layer 'dense' is incompatible"):
+        raise ValueError("Input 0 of \x1b[1mlayer 'dense' is incompatible\x1b[0m")
+    assert capsys.readouterr().out == "ValueError: Input 0 of layer 'dense' is incompatible\n"
+
+
 def test_long_messages_are_shortened(capsys):
     with expect_error(ValueError, match="x"):
         raise ValueError("x" * 1000)
