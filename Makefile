@@ -38,6 +38,12 @@ test: $(STAMP) ## lint, then the whole test suite, notebooks included
 test-fast: $(STAMP) ## the suite without the slow tests (full runs, notebooks)
 	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
 
+notebooks: $(STAMP) ## run every notebook in a fresh kernel, render HTML into notebooks/rendered/
+	$(BIN)/jupyter nbconvert --to html --execute --output-dir notebooks/rendered \
+		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 \
+		--ExecutePreprocessor.extra_arguments=--IPKernelApp.capture_fd_output=False \
+		notebooks/*.ipynb
+
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check iris_keras tests
 	$(BIN)/ruff format --check iris_keras tests

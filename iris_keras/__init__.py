@@ -12,6 +12,10 @@ The article's steps, one module each:
 - `iris_keras.evaluate.evaluate_model`: §4.5 evaluation;
 - `iris_keras.predict.predict_species`: one flower's species;
 - `iris_keras.run.train_recipe`: all of it, with artifacts.
+
+Sections 2 and 3 (activations, losses, forward and back-propagation, SGD)
+are `iris_keras.scratch`, in NumPy, proven equal to Keras; the notebooks in
+`notebooks/` walk through every section.
 """
 
 __version__ = "0.1.0"

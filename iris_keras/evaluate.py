@@ -22,6 +22,20 @@ def predict_classes(model, x):
         int64 array of shape `(n,)`.
     """
     probabilities = np.asarray(model(np.asarray(x, dtype=np.float32), training=False))
+    return classes_from_probabilities(probabilities)
+
+
+def classes_from_probabilities(probabilities):
+    """The label index of each row of a model's output, as `predict_classes` decides it.
+
+    Args:
+        probabilities: the output of a sigmoid head, shape `(n, 1)`, or of
+            a softmax head, shape `(n, classes)`.
+
+    Returns:
+        int64 array of shape `(n,)`.
+    """
+    probabilities = np.asarray(probabilities)
     if probabilities.shape[-1] == 1:
         return (probabilities[:, 0] >= 0.5).astype(np.int64)
     return probabilities.argmax(axis=-1).astype(np.int64)

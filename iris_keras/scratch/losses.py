@@ -1,0 +1,158 @@
+"""§2.5: loss functions, each beside its gradient, averaged over the batch as Keras does.
+
+Every loss is a mean over the batch (Keras's `"sum_over_batch_size"`), so
+every gradient carries the factor `1 / n` for a batch of `n` rows. With `k`
+outputs per row:
+
+    mean_squared_error       = mean((y_pred - y_true) ** 2)            # over n * k
+    binary_crossentropy      = mean(-(y log p + (1 - y) log(1 - p)))   # over n * k
+    categorical_crossentropy = mean(-sum(y log p, axis=-1))            # over n
+
+Keras computes cross-entropy in one of two ways, and so does this module:
+
+- **from probabilities** (`binary_crossentropy`, `categorical_crossentropy`):
+  `p` is clipped to `[1e-7, 1 - 1e-7]` (Keras's `epsilon`), so the loss stays
+  finite and its gradient is zero where the clip bites; categorical
+  cross-entropy first rescales each row of `p` to sum to 1;
+- **from logits** (`*_from_logits`): when the output layer's activation is
+  `sigmoid` or `softmax`, Keras caches the pre-activation `z` on the output
+  and computes the loss from `z`, without clipping; the gradient with
+  respect to `z` is then simply `(activation(z) - y_true) / n`.
+  `uses_logits` says which one Keras picks.
+
+>>> import numpy as np
+>>> float(mean_squared_error(np.array([[1.0], [0.0]]), np.array([[0.5], [0.5]])))
+0.25
+"""
+
+import numpy as np
+
+from iris_keras.errors import check_choice, invalid
+from iris_keras.scratch.activations import sigmoid, softmax
+
+EPSILON = 1e-7  # keras.config.epsilon()
+
+
+def mean_squared_error(y_true, y_pred):
+    """`mean((y_pred - y_true) ** 2)` over every element."""
+    y_true, y_pred = check_pair(y_true, y_pred)
+    return np.mean((y_pred - y_true) ** 2)
+
+
+def mean_squared_error_gradient(y_true, y_pred):
+    """`dL/dy_pred = 2 * (y_pred - y_true) / (n * k)`."""
+    y_true, y_pred = check_pair(y_true, y_pred)
+    return 2.0 * (y_pred - y_true) / y_pred.size
+
+
+def binary_crossentropy(y_true, y_pred):
+    """`mean(-(y log p + (1 - y) log(1 - p)))` with `p = clip(y_pred, 1e-7, 1 - 1e-7)`."""
+    y_true, y_pred = check_pair(y_true, y_pred)
+    p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+    return np.mean(-(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
+
+
+def binary_crossentropy_gradient(y_true, y_pred):
+    """`dL/dy_pred = (-y / p + (1 - y) / (1 - p)) / (n * k)` where unclipped, else 0."""
+    y_true, y_pred = check_pair(y_true, y_pred)
+    p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+    inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
+    return inside * (-y_true / p + (1.0 - y_true) / (1.0 - p)) / y_pred.size
+
+
+def categorical_crossentropy(y_true, y_pred):
+    """`mean(-sum(y log p, axis=-1))` with `p = clip(y_pred / sum(y_pred), 1e-7, 1 - 1e-7)`."""
+    y_true, y_pred = check_pair(y_true, y_pred)
+    p = np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, 1.0 - EPSILON)
+    return np.mean(-(y_true * np.log(p)).sum(axis=-1))
+
+
+def categorical_crossentropy_gradient(y_true, y_pred):
+    """The gradient through the rescaling `q = y_pred / s`, `s = sum(y_pred)`, and the clip.
+
+    The chain rule through `log(clip(q))`, then through the rescaling:
+
+        g = -y / clip(q) / n  where unclipped, else 0      # dL/dq
+        dL/dy_pred = (g - sum(g * q, axis=-1)) / s
+    """
+    y_true, y_pred = check_pair(y_true, y_pred)
+    s = y_pred.sum(axis=-1, keepdims=True)
+    q = y_pred / s
+    inside = (q >= EPSILON) & (q <= 1.0 - EPSILON)
+    g = inside * -y_true / np.clip(q, EPSILON, 1.0 - EPSILON) / len(y_pred)
+    return (g - (g * q).sum(axis=-1, keepdims=True)) / s
+
+
+def binary_crossentropy_from_logits(y_true, z):
+    """`mean(max(z, 0) - z * y + log(1 + exp(-|z|)))`: sigmoid cross-entropy, stable for any `z`."""
+    y_true, z = check_pair(y_true, z)
+    return np.mean(np.maximum(z, 0.0) - z * y_true + np.log1p(np.exp(-np.abs(z))))
+
+
+def binary_crossentropy_from_logits_gradient(y_true, z):
+    """`dL/dz = (sigmoid(z) - y) / (n * k)`."""
+    y_true, z = check_pair(y_true, z)
+    return (sigmoid(z) - y_true) / z.size
+
+
+def categorical_crossentropy_from_logits(y_true, z):
+    """`mean(logsumexp(z) * sum(y) - sum(y * z))`: softmax cross-entropy, stable for any `z`."""
+    y_true, z = check_pair(y_true, z)
+    top = z.max(axis=-1, keepdims=True)
+    logsumexp = top + np.log(np.exp(z - top).sum(axis=-1, keepdims=True))
+    return np.mean((y_true * (logsumexp - z)).sum(axis=-1))
+
+
+def categorical_crossentropy_from_logits_gradient(y_true, z):
+    """`dL/dz = (softmax(z) - y) / n`, for rows of `y` that sum to 1 (as TensorFlow assumes)."""
+    y_true, z = check_pair(y_true, z)
+    return (softmax(z) - y_true) / len(z)
+
+
+LOSSES = {
+    "mean_squared_error": (mean_squared_error, mean_squared_error_gradient),
+    "binary_crossentropy": (binary_crossentropy, binary_crossentropy_gradient),
+    "categorical_crossentropy": (categorical_crossentropy, categorical_crossentropy_gradient),
+}
+FROM_LOGITS = {
+    "binary_crossentropy": (
+        binary_crossentropy_from_logits,
+        binary_crossentropy_from_logits_gradient,
+    ),
+    "categorical_crossentropy": (
+        categorical_crossentropy_from_logits,
+        categorical_crossentropy_from_logits_gradient,
+    ),
+}
+
+
+def check_loss(name):
+    """Returns `name` if it is a supported loss, else raises a one-line `UsageError`."""
+    return check_choice("loss", name, tuple(LOSSES))
+
+
+def uses_logits(loss, activation):
+    """Whether Keras computes `loss` from the logits of an output layer with `activation`.
+
+    Keras's `sigmoid` and `softmax` cache their input `z` on their output, and
+    both cross-entropies then use it, whichever of the two activations it
+    was: binary cross-entropy on a softmax output is a sigmoid cross-entropy
+    of its logits.
+
+    >>> uses_logits("binary_crossentropy", "sigmoid"), uses_logits("mean_squared_error", "sigmoid")
+    (True, False)
+    """
+    return check_loss(loss) in FROM_LOGITS and activation in ("sigmoid", "softmax")
+
+
+def check_pair(y_true, y_pred):
+    """Both as float64 arrays of one shape `(n, k)`, else a one-line `UsageError`."""
+    y_true = np.asarray(y_true, dtype=np.float64)
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    if y_pred.ndim != 2 or y_true.shape != y_pred.shape or len(y_pred) == 0:
+        raise invalid(
+            "y_true",
+            "an array of the shape of y_pred, (n, k) with n > 0",
+            f"shape {y_true.shape} against y_pred of shape {y_pred.shape}",
+        )
+    return y_true, y_pred
