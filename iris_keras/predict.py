@@ -12,17 +12,19 @@ import numpy as np
 from iris_keras.datasets.iris import FEATURE_NAMES, SPECIES
 from iris_keras.errors import UsageError
 
+MIN_LENGTH_CM = 0.01
 MAX_LENGTH_CM = 50.0
 
 
 def check_measurements(measurements):
     """Checks four flower measurements in centimetres.
 
-    Accepted: exactly four finite numbers, each in (0, 50] cm. Iris organs
-    measured in Fisher's data lie between 0.1 and 7.9 cm; zero or negative
-    lengths are impossible, and 50 cm (over six times the largest) leaves
-    room for other irises while catching unit mistakes such as millimetres
-    or inches times ten.
+    Accepted: exactly four finite numbers, each in [0.01, 50] cm. Iris
+    organs measured in Fisher's data lie between 0.1 and 7.9 cm; zero or
+    negative lengths are impossible, a length under 0.1 mm is below what a
+    ruler measures on a flower (and would vanish in float32), and 50 cm
+    (over six times the largest) leaves room for other irises while catching
+    unit mistakes such as millimetres.
 
     Args:
         measurements: a sequence of four numbers or numeric strings, in the
@@ -46,10 +48,10 @@ def check_measurements(measurements):
             value = float(raw)
         except (TypeError, ValueError):
             value = math.nan
-        if not math.isfinite(value) or not 0 < value <= MAX_LENGTH_CM:
+        if not math.isfinite(value) or not MIN_LENGTH_CM <= value <= MAX_LENGTH_CM:
             raise UsageError(
                 f"Received an invalid value for `{name}`, expected a number of "
-                f"centimetres in (0, {MAX_LENGTH_CM:g}]. Received: {name}={raw!r}"
+                f"centimetres in [{MIN_LENGTH_CM:g}, {MAX_LENGTH_CM:g}]. Received: {name}={raw!r}"
             )
         values.append(value)
     return np.asarray([values], dtype=np.float32)

@@ -22,9 +22,10 @@ def test_measurements_accept_numbers_and_strings():
         pytest.param([5.1, "nan", 1.4, 0.2], "sepal_width='nan'", id="nan"),
         pytest.param([5.1, 3.5, "inf", 0.2], "petal_length='inf'", id="inf"),
         pytest.param(
-            [5.1, 3.5, 1.4, -0.2], r"in \(0, 50\]. Received: petal_width=-0.2", id="negative"
+            [5.1, 3.5, 1.4, -0.2], r"in \[0.01, 50\]. Received: petal_width=-0.2", id="negative"
         ),
         pytest.param([0, 3.5, 1.4, 0.2], "sepal_length=0", id="zero"),
+        pytest.param([1e-124, 3.5, 1.4, 0.2], "sepal_length=1e-124", id="underflows-float32"),
         pytest.param([51, 3.5, 1.4, 0.2], "sepal_length=51", id="absurd"),
         pytest.param([None, 3.5, 1.4, 0.2], "sepal_length=None", id="none-value"),
     ],

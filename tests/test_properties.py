@@ -1,14 +1,12 @@
 """Property-based tests: any input either works or raises our one-line error."""
 
-import math
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iris_keras.datasets import iris
 from iris_keras.errors import UsageError
-from iris_keras.predict import MAX_LENGTH_CM, check_measurements
+from iris_keras.predict import MAX_LENGTH_CM, MIN_LENGTH_CM, check_measurements
 
 anything = st.one_of(
     st.none(),
@@ -64,4 +62,4 @@ def test_measurements_work_or_raise_usage_error(measurements):
         _assert_one_line(error)
         return
     assert x.shape == (1, 4) and x.dtype == np.float32
-    assert all(0 < value <= MAX_LENGTH_CM and math.isfinite(value) for value in x[0])
+    assert all(MIN_LENGTH_CM * (1 - 1e-6) <= value <= MAX_LENGTH_CM for value in x[0])
