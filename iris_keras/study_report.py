@@ -291,7 +291,9 @@ def update_readme(readme, output_dir, rows, metadata, variants):
     link_prefix = "" if str(prefix) == "." else f"{prefix.as_posix()}/"
     block = summary_markdown(rows, metadata, variants, link_prefix=link_prefix)
     head = text[: start + len(START_MARKER)]
+    mode = readme.stat().st_mode
     artifacts.write_text(readme, f"{head}\n{block}{text[end:]}")
+    readme.chmod(mode)  # the atomic writer's temporary file is private (0600)
 
 
 def _reliable(accuracy):

@@ -154,10 +154,12 @@ def test_update_readme_rewrites_only_the_block(tmp_path):
     readme = tmp_path / "README.md"
     before, after = "# Project\n\n<!-- study:start -->\n", "<!-- study:end -->\n\n## Next\n"
     readme.write_text(before + "stale numbers\n" + after)
+    readme.chmod(0o644)
     update_readme(readme, tmp_path / "docs" / "study", _rows(), METADATA, VARIANTS)
     text = readme.read_text()
     assert text.startswith(before) and text.endswith(after) and "stale" not in text
     assert "](docs/study/study.png)" in text
+    assert readme.stat().st_mode & 0o777 == 0o644
     update_readme(readme, tmp_path / "docs" / "study", _rows(), METADATA, VARIANTS)
     assert readme.read_text() == text
 
