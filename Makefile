@@ -6,12 +6,14 @@ STAMP := $(VENV)/.installed
 LOCK := requirements.lock
 # Test workers: pytest-xdist processes (2 fits this 2-core machine).
 WORKERS ?= 2
+# Seeds per variant in `make study`: 20, so that "19 of 20 seeds" can be checked.
+STUDY_SEEDS ?= 20
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install train test test-fast lint format bench lock clean
+.PHONY: help install train study test test-fast lint format notebooks bench lock clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +31,9 @@ install: $(STAMP) ## create .venv and install the pinned environment (when missi
 train: $(STAMP) ## train the article's recipe, then the corrected one (artifacts in runs/)
 	$(BIN)/iris-keras train --recipe article
 	$(BIN)/iris-keras train --recipe multiclass
+
+study: $(STAMP) ## seed study of every variant (docs/study/), then the README's results block
+	$(BIN)/iris-keras study --seeds $(STUDY_SEEDS) --output docs/study --readme README.md
 
 test: $(STAMP) ## lint, then the whole test suite, notebooks included
 	$(BIN)/ruff check iris_keras tests

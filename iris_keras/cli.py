@@ -1,4 +1,4 @@
-"""The `iris-keras` command: train, evaluate and predict.
+"""The `iris-keras` command: train, evaluate, predict, and the seed study.
 
 Usage and argument errors never import TensorFlow: the heavy imports happen
 inside the commands, so `--help`, `--version` and a typo answer at once.
@@ -23,8 +23,10 @@ from iris_keras.errors import (
     check_unit_interval,
 )
 from iris_keras.quiet_import import import_tensorflow_quietly
+from iris_keras.study import study_variants
 
 PROG = "iris-keras"
+VARIANT_NAMES = tuple(variant.name for variant in study_variants())
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,6 +128,38 @@ def build_parser():
         metavar="CM",
         help="SEPAL_LENGTH SEPAL_WIDTH PETAL_LENGTH PETAL_WIDTH, in cm",
     )
+    study = commands.add_parser(
+        "study", help="train every recipe variant on many seeds and report the spread"
+    )
+    study.add_argument(
+        "--seeds",
+        type=_typed(int, lambda v: check_positive_int("seeds", v)),
+        default=10,
+        help="seeds per variant, from 42 (default: 10)",
+    )
+    study.add_argument(
+        "--epochs",
+        type=_typed(int, lambda v: check_positive_int("epochs", v)),
+        help="epochs per run (default: the recipes' 100)",
+    )
+    study.add_argument(
+        "--variant",
+        dest="variants",
+        action="append",
+        type=_choice("variant", VARIANT_NAMES),
+        help="run only this variant, e.g. multiclass-std-4x3 (repeatable; default: all 16)",
+    )
+    study.add_argument("--output", default="study", help="output folder (default: study/)")
+    study.add_argument(
+        "--workers",
+        type=_typed(int, lambda v: check_positive_int("workers", v)),
+        help="worker processes (default: one per CPU core)",
+    )
+    study.add_argument(
+        "--readme",
+        help="also rewrite the block between <!-- study:start --> and <!-- study:end --> here",
+    )
+    study.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
 
@@ -141,6 +175,8 @@ def main(argv=None):
             return _train(args)
         if args.command == "evaluate":
             return _evaluate(args)
+        if args.command == "study":
+            return _study(args)
         return _predict(args)
     except IrisKerasError as error:
         if debug:
@@ -211,6 +247,37 @@ def _evaluate(args):
     import_tensorflow_quietly()
     model = load_trained_model(args.model)
     print(report.evaluation_summary(args.model, model))
+    return 0
+
+
+def _study(args):
+    from iris_keras import study_report
+    from iris_keras.study_runner import CSV_NAME, DEFAULT_WORKERS, run_study
+
+    names = set(args.variants or VARIANT_NAMES)
+    variants = [variant for variant in study_variants() if variant.name in names]
+    try:
+        rows, metadata = run_study(
+            args.output,
+            seeds=args.seeds,
+            epochs=args.epochs,
+            workers=args.workers or DEFAULT_WORKERS,
+            variants=variants,
+            progress_stream=None if args.quiet else sys.stderr,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"{PROG}: interrupted; every finished run is in {args.output}/{CSV_NAME}, "
+            "and a rerun continues from there",
+            file=sys.stderr,
+        )
+        return 130
+    summary, plot = study_report.write_report(args.output, rows, metadata, variants)
+    print(study_report.summary_text(study_report.summarize(rows, variants)))
+    print(f"\nrows     {args.output}/{CSV_NAME}\nsummary  {summary}\nplot     {plot}")
+    if args.readme:
+        study_report.update_readme(args.readme, args.output, rows, metadata, variants)
+        print(f"readme   {args.readme} (study block rewritten)")
     return 0
 
 

@@ -8,7 +8,12 @@ passed as `validation_data`, as the article does.
 `multiclass` corrects the article where it is wrong: the three species with
 a 3-unit softmax head and categorical cross-entropy, and a validation split
 carved from the training data so the test set stays untouched until the
-final evaluation.
+final evaluation. Its hidden layers are 16 and 8 ReLU units wide, not the
+article's 4 and 3: in the seed study (`docs/study/`, rows
+`multiclass-std-4x3` and `multiclass-std-16x8`, seeds 42 to 61) the 4-3
+network fell below 0.9 test accuracy on 5 seeds of 20, most of them still
+short of 0.95 training accuracy after 100 epochs, while 16-8 fell below it
+on 1 seed of 20, the most the corrected recipe allows.
 
 Both standardize the inputs inside the model (the article does not; its
 erratum 7). Every field can be overridden:
@@ -102,7 +107,7 @@ class Recipe:
 
 RECIPES = {
     "article": Recipe(name="article", target="binary", validation="test"),
-    "multiclass": Recipe(name="multiclass", target="onehot", validation="split"),
+    "multiclass": Recipe(name="multiclass", target="onehot", validation="split", units=(16, 8)),
 }
 
 

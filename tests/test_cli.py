@@ -176,7 +176,8 @@ def test_version_and_help_do_not_import_tensorflow():
     code = (
         "import sys, contextlib, io\n"
         "from iris_keras.cli import main\n"
-        "argvs = (['--version'], ['--help'], ['train', '--help'], ['train', '--epochs', '0'])\n"
+        "argvs = (['--version'], ['--help'], ['train', '--help'], ['train', '--epochs', '0'],\n"
+        "         ['study', '--help'], ['study', '--workers', '0'])\n"
         "for argv in argvs:\n"
         "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()), "
         "contextlib.redirect_stderr(io.StringIO()):\n"

@@ -14,6 +14,7 @@ def test_article_recipe_is_the_article():
 def test_multiclass_recipe_corrects_it():
     recipe = RECIPES["multiclass"]
     assert (recipe.target, recipe.validation) == ("onehot", "split")
+    assert recipe.units == (16, 8)  # wider than the article's: the seed study's verdict
     assert recipe.class_names == ("setosa", "versicolor", "virginica")
 
 

@@ -1,0 +1,65 @@
+"""A progress bar for many runs, without TensorFlow: one tick per finished run.
+
+`keras.utils.Progbar` would import TensorFlow into the process that only
+hands runs to the study's workers, so this one is plain text: on a terminal
+it redraws one line with the elapsed and remaining time; in a log (`make`
+output, CI) it writes one line per run.
+"""
+
+import time
+
+
+class Progress:
+    """A progress bar with one tick per run.
+
+    Args:
+        total: the number of runs in the study, recorded ones included.
+        done: the runs already recorded before this session. Defaults to `0`.
+        stream: a text stream (`sys.stderr`), or `None` to show nothing.
+            Defaults to `None`.
+
+    Example:
+    >>> import io
+    >>> log = io.StringIO()
+    >>> progress = Progress(2, stream=log)
+    >>> progress.tick({"variant": "multiclass-std-16x8", "seed": 42,
+    ...                "test_accuracy": 0.9667, "seconds": 2.4})
+    >>> print(log.getvalue(), end="")
+    1/2 multiclass-std-16x8 seed 42: 0.967 (2.4 s)
+    """
+
+    def __init__(self, total, *, done=0, stream=None):
+        self.total, self.done, self.stream = total, done, stream
+        self.started, self.ticks = time.perf_counter(), 0
+        self.terminal = stream is not None and getattr(stream, "isatty", lambda: False)()
+        if stream is not None and done:
+            print(f"{done} of {total} runs already recorded", file=stream, flush=True)
+
+    def tick(self, row):
+        """Counts one finished run, described by its study row."""
+        self.done, self.ticks = self.done + 1, self.ticks + 1
+        if self.stream is None:
+            return
+        elapsed = time.perf_counter() - self.started
+        left = elapsed / self.ticks * (self.total - self.done)
+        last = f"{row['variant']} seed {row['seed']}: {row['test_accuracy']:.3f}"
+        counter = f"{self.done:>{len(str(self.total))}}/{self.total}"
+        if self.terminal:
+            filled = round(20 * self.done / self.total)
+            bar = "=" * filled + "." * (20 - filled)
+            line = f"\r{counter} [{bar}] {_clock(elapsed)} elapsed, ~{_clock(left)} left  {last}"
+            self.stream.write(f"{line:<100}")
+        else:
+            self.stream.write(f"{counter} {last} ({row['seconds']:.1f} s)\n")
+        self.stream.flush()
+
+    def close(self):
+        """Ends the bar's line."""
+        if self.terminal and self.ticks:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _clock(seconds):
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes}m{seconds:02d}s"

@@ -1,0 +1,50 @@
+"""The study's progress bar: one tick per run, on a terminal or in a log."""
+
+import io
+
+import pytest
+
+from iris_keras.progress import Progress
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize(
+    "stream_type, lines, carriage_returns",
+    [
+        pytest.param(io.StringIO, 3, 0, id="log-one-line-per-run"),
+        pytest.param(_Terminal, 1, 3, id="terminal-one-redrawn-line"),
+    ],
+)
+def test_progress_ticks_once_per_run(stream_type, lines, carriage_returns):
+    stream = stream_type()
+    progress = Progress(3, stream=stream)
+    for seed in (42, 43, 44):
+        progress.tick(
+            {
+                "variant": "multiclass-std-4x3",
+                "seed": seed,
+                "test_accuracy": seed / 50,
+                "seconds": 1.25,
+            }
+        )
+    progress.close()
+    text = stream.getvalue()
+    assert text.count("\n") == lines and text.count("\r") == carriage_returns
+    assert "3/3 " in text and "multiclass-std-4x3 seed 44: 0.880" in text
+
+
+def test_progress_says_how_many_runs_were_already_recorded():
+    stream = io.StringIO()
+    Progress(16, done=4, stream=stream).close()
+    assert stream.getvalue() == "4 of 16 runs already recorded\n"
+
+
+def test_without_a_stream_it_only_counts():
+    progress = Progress(1)
+    progress.tick({"variant": "v", "seed": 1, "test_accuracy": 1.0, "seconds": 1.0})
+    progress.close()
+    assert progress.done == 1

@@ -1,0 +1,162 @@
+"""Running the study: resuming, refusing to mix runs, the CSV.
+
+The worker processes are replaced by a fake `_execute` that makes up rows,
+so these tests check the bookkeeping in milliseconds; `test_study.py` runs
+a real tiny study.
+"""
+
+import json
+
+import pytest
+
+from iris_keras import study_runner
+from iris_keras.errors import IrisKerasError, UsageError
+from iris_keras.study import Variant, recipe_config
+from iris_keras.study_runner import COLUMNS, read_rows, run_study, write_rows
+
+VARIANTS = [Variant("article", "setosa", True, (4, 3)), Variant("multiclass", None, False, (16, 8))]
+
+
+def _row(variant, seed, epochs):
+    recipe = variant.to_recipe(seed=seed, epochs=epochs)
+    return {
+        "variant": variant.name,
+        "recipe": variant.recipe,
+        "positive_class": variant.positive_class,
+        "standardize": variant.standardize,
+        "units": "x".join(map(str, variant.units)),
+        "seed": seed,
+        "epochs": recipe.epochs,
+        "config": recipe_config(recipe),
+        "test_accuracy": 0.9 + seed / 1000,
+        "test_loss": 0.1,
+        "epoch_to_0.95": None if seed % 2 else 7,
+        "dead_units": 1,
+        "collapsed": False,
+        "seconds": 0.5,
+    }
+
+
+@pytest.fixture
+def executed(monkeypatch):
+    """Replaces the worker pool; records the `(variant, seed)` pairs each study ran."""
+    calls = []
+
+    def fake_execute(todo, *, epochs, workers):
+        calls.append([(variant.name, seed) for variant, seed in todo])
+        for variant, seed in todo:
+            yield _row(variant, seed, epochs)
+
+    monkeypatch.setattr(study_runner, "_execute", fake_execute)
+    return calls
+
+
+def test_a_rerun_with_more_seeds_runs_only_the_new_ones(tmp_path, executed):
+    rows, metadata = run_study(tmp_path, seeds=2, epochs=3, variants=VARIANTS)
+    assert len(executed[0]) == 4 and len(rows) == 4
+    assert metadata["seeds"] == [42, 43] and metadata["epochs"] == 3
+
+    rows, metadata = run_study(tmp_path, seeds=3, epochs=3, variants=VARIANTS)
+    assert executed[1] == [("article-setosa-std-4x3", 44), ("multiclass-raw-16x8", 44)]
+    assert [(row["variant"], row["seed"]) for row in rows] == [
+        (variant.name, seed) for variant in VARIANTS for seed in (42, 43, 44)
+    ]
+    assert [session["runs"] for session in metadata["sessions"]] == [4, 2]
+
+    run_study(tmp_path, seeds=3, epochs=3, variants=VARIANTS)
+    assert executed[2] == []
+    assert len(json.loads((tmp_path / "study.json").read_text())["sessions"]) == 2
+
+
+def test_an_interrupted_study_keeps_its_finished_runs_and_resumes(tmp_path, monkeypatch):
+    def interrupted(todo, *, epochs, workers):
+        variant, seed = todo[0]
+        yield _row(variant, seed, epochs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(study_runner, "_execute", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_study(tmp_path, seeds=2, epochs=3, variants=VARIANTS)
+    assert [(row["variant"], row["seed"]) for row in read_rows(tmp_path / "study.csv")] == [
+        ("article-setosa-std-4x3", 42)
+    ]
+    assert json.loads((tmp_path / "study.json").read_text())["sessions"][0]["runs"] == 1
+
+    resumed = []
+
+    def resume(todo, *, epochs, workers):
+        for variant, seed in todo:
+            resumed.append((variant.name, seed))
+            yield _row(variant, seed, epochs)
+
+    monkeypatch.setattr(study_runner, "_execute", resume)
+    rows, _ = run_study(tmp_path, seeds=2, epochs=3, variants=VARIANTS)
+    assert len(rows) == 4
+    assert resumed == [
+        ("multiclass-raw-16x8", 42),
+        ("article-setosa-std-4x3", 43),
+        ("multiclass-raw-16x8", 43),
+    ]
+
+
+def test_rows_round_trip_through_the_csv_exactly(tmp_path):
+    rows = [_row(variant, seed, 100) for variant in VARIANTS for seed in (42, 43)]
+    rows[0]["test_accuracy"] = 0.9666666388511658  # a float32 accuracy, kept to the last bit
+    write_rows(tmp_path / "study.csv", rows)
+    assert read_rows(tmp_path / "study.csv") == rows
+    assert read_rows(tmp_path / "missing.csv") == []
+
+
+@pytest.mark.parametrize(
+    "tamper, match",
+    [
+        pytest.param(
+            {"epochs": 5}, r"Received epochs=3, but .* recorded with epochs=5", id="epochs"
+        ),
+        pytest.param({"config": "0123456789ab"}, "other hyperparameters", id="recipe-changed"),
+    ],
+)
+def test_refuses_to_mix_runs_made_otherwise(tmp_path, tamper, match):
+    write_rows(tmp_path / "study.csv", [{**_row(VARIANTS[0], 42, 3), **tamper}])
+    with pytest.raises(IrisKerasError, match=match):
+        run_study(tmp_path, seeds=1, epochs=3, variants=VARIANTS)
+
+
+def test_refuses_a_csv_with_other_columns(tmp_path):
+    (tmp_path / "study.csv").write_text("seed,accuracy\n1,0.5\n")
+    with pytest.raises(IrisKerasError, match="expected the columns variant, recipe"):
+        run_study(tmp_path, seeds=1, variants=VARIANTS)
+
+
+def test_refuses_runs_recorded_with_other_library_versions(tmp_path, executed):
+    run_study(tmp_path, seeds=1, epochs=3, variants=VARIANTS)
+    metadata = json.loads((tmp_path / "study.json").read_text())
+    metadata["sessions"][-1]["versions"]["keras"] = "3.0.0"
+    (tmp_path / "study.json").write_text(json.dumps(metadata))
+    with pytest.raises(IrisKerasError, match="other library versions"):
+        run_study(tmp_path, seeds=2, epochs=3, variants=VARIANTS)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        pytest.param({"seeds": 0}, "seeds=0", id="seeds"),
+        pytest.param({"epochs": 0}, "epochs=0", id="epochs"),
+        pytest.param({"workers": 1.5}, "workers=1.5", id="workers"),
+    ],
+)
+def test_bad_arguments(tmp_path, kwargs, match):
+    with pytest.raises(UsageError, match=match):
+        run_study(tmp_path, **kwargs)
+
+
+def test_columns_are_the_issues_per_run_record():
+    assert {
+        "variant",
+        "seed",
+        "test_accuracy",
+        "test_loss",
+        "epoch_to_0.95",
+        "dead_units",
+        "collapsed",
+    } <= set(COLUMNS)
