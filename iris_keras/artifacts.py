@@ -32,6 +32,7 @@ def atomic_path(path):
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=f"-{path.name}", dir=path.parent)
     os.close(handle)
     temporary = Path(temporary)
+    os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would make artifacts private
     try:
         yield temporary
         os.replace(temporary, path)
@@ -100,3 +101,9 @@ def prepare_output_dir(path):
             f"created and written. Received: output='{path}' ({error.strerror})."
         ) from None
     return path
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -48,3 +48,13 @@ def test_output_under_a_file(tmp_path):
     file.write_text("")
     with pytest.raises(IrisKerasError, match="can be created and written"):
         artifacts.prepare_output_dir(file / "sub")
+
+
+def test_artifacts_get_the_usual_permissions(tmp_path):
+    import os
+
+    path = tmp_path / "metrics.json"
+    artifacts.write_json(path, {})
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
