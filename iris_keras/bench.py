@@ -202,22 +202,39 @@ from iris_keras.datasets import iris
 from iris_keras.bench import naive_fit
 naive_fit(iris.load_data())
 """
+CLI_SCRIPT = """
+import runpy, sys
+sys.argv = ["iris-keras", "train", "--quiet", "--fresh", "--output", sys.argv[1]]
+runpy.run_module("iris_keras", run_name="__main__")
+"""
+# A child's own peak memory: getrusage and wait4 would count the parent's
+# memory too (the fork copies it before the exec), /proc's VmHWM does not.
+MEMORY_PROBE = """
+import atexit, os
+def _report_peak_memory():
+    with open("/proc/self/status") as status, open(os.environ["IRIS_KERAS_BENCH_HWM"], "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM")))
+atexit.register(_report_peak_memory)
+"""
 
 
-def _process(command):
-    """Runs a command; returns (wall seconds, peak resident memory in MiB)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise RuntimeError(f"{command} failed with status {status}")
-    return seconds, usage.ru_maxrss / 1024
+def _process(script, *args):
+    """Runs a Python script in a fresh process; returns (wall seconds, peak memory MiB or None)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "hwm"
+        probe = MEMORY_PROBE if Path("/proc/self/status").exists() else ""
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "IRIS_KERAS_BENCH_HWM": str(report)}
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", probe + script, *args],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        seconds = time.perf_counter() - started
+        memory = int(report.read_text().split()[1]) / 1024 if report.exists() else None
+    return seconds, memory
 
 
 def measure(repeats):
@@ -248,21 +265,8 @@ def measure(repeats):
     with tempfile.TemporaryDirectory() as output:
         cli, naive = [], []
         for _ in range(repeats):
-            cli.append(
-                _process(
-                    [
-                        sys.executable,
-                        "-m",
-                        "iris_keras",
-                        "train",
-                        "--quiet",
-                        "--output",
-                        output,
-                        "--fresh",
-                    ]
-                )
-            )
-            naive.append(_process([sys.executable, "-c", NAIVE_SCRIPT]))
+            cli.append(_process(CLI_SCRIPT, output))
+            naive.append(_process(NAIVE_SCRIPT))
     processes = [
         ("whole process: script running (a)", naive),
         ("whole process: `iris-keras train` (artifacts, reload check included)", cli),
@@ -298,8 +302,9 @@ def render(rows, processes, repeats):
     ]
     for name, runs in processes:
         seconds = statistics.median(run[0] for run in runs)
-        memory = statistics.median(run[1] for run in runs)
-        lines.append(f"| {name} | {seconds:.2f} | {naive_seconds / seconds:.1f}× | {memory:.0f} |")
+        memories = [run[1] for run in runs if run[1] is not None]
+        memory = f"{statistics.median(memories):.0f}" if memories else "not measured"
+        lines.append(f"| {name} | {seconds:.2f} | {naive_seconds / seconds:.1f}× | {memory} |")
     return "\n".join(lines)
 
 
