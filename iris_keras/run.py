@@ -86,6 +86,32 @@ def build_for(recipe, x_fit):
     )
 
 
+def fit_recipe(model, recipe, fit_data, validation_data, **fit_kwargs):
+    """Runs `fit_model` with the recipe's epochs, batch size and seed.
+
+    Args:
+        model: the model from `build_for(recipe, ...)`.
+        recipe: the `Recipe`.
+        fit_data: `(x_fit, y_fit)` from `split_for(recipe)`.
+        validation_data: `(x_val, y_val)` from `split_for(recipe)`.
+        **fit_kwargs: more `fit_model` arguments (`callbacks`, `verbose`, ...).
+
+    Returns:
+        The `History` of the epochs run.
+    """
+    x_fit, y_fit = fit_data
+    return fit_model(
+        model,
+        x_fit,
+        y_fit,
+        validation_data=validation_data,
+        epochs=recipe.epochs,
+        batch_size=recipe.batch_size,
+        seed=recipe.seed,
+        **fit_kwargs,
+    )
+
+
 def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks=(), fresh=False):
     """Trains a recipe, evaluates it, saves and reloads the model, writes the artifacts.
 
@@ -131,14 +157,11 @@ def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks
     backup = EpochBackup(backup_dir, fingerprint, previous_history)
     fit_started = time.perf_counter()
     try:
-        fit_model(
+        fit_recipe(
             model,
-            x_fit,
-            y_fit,
-            validation_data=validation_data,
-            epochs=recipe.epochs,
-            batch_size=recipe.batch_size,
-            seed=recipe.seed,
+            recipe,
+            (x_fit, y_fit),
+            validation_data,
             initial_epoch=initial_epoch,
             callbacks=[backup, *callbacks],
             verbose=verbose,

@@ -141,9 +141,8 @@ def run_variant(variant, seed, *, epochs=None):
     import keras
 
     from iris_keras.evaluate import evaluate_model
-    from iris_keras.run import build_for, split_for
+    from iris_keras.run import build_for, fit_recipe, split_for
     from iris_keras.seeding import set_seed
-    from iris_keras.train import fit_model
 
     started = time.perf_counter()
     seed = check_non_negative_int("seed", seed)
@@ -152,16 +151,7 @@ def run_variant(variant, seed, *, epochs=None):
     set_seed(recipe.seed)
     (x_fit, y_fit), validation_data, (x_test, y_test) = split_for(recipe)
     model = build_for(recipe, x_fit)
-    history = fit_model(
-        model,
-        x_fit,
-        y_fit,
-        validation_data=validation_data,
-        epochs=recipe.epochs,
-        batch_size=recipe.batch_size,
-        seed=recipe.seed,
-        verbose=0,
-    )
+    history = fit_recipe(model, recipe, (x_fit, y_fit), validation_data, verbose=0)
     scores = evaluate_model(model, x_test, y_test, class_names=recipe.class_names)
     return {
         "variant": variant.name,
