@@ -15,11 +15,11 @@ only, so the saved model takes raw centimetres.
 
 import numpy as np
 
+from iris_keras.datasets.iris import TARGETS
 from iris_keras.errors import check_choice, check_positive_int, invalid
 
 HIDDEN_UNITS = (4, 3)
 NUM_FEATURES = 4
-TARGETS = ("binary", "onehot", "sparse")
 
 
 def build_model(

@@ -33,6 +33,7 @@ from iris_keras.errors import (
     check_unit_interval,
     invalid,
 )
+from iris_keras.model import HIDDEN_UNITS
 from iris_keras.seeding import DEFAULT_SEED
 
 VALIDATIONS = ("test", "split")
@@ -62,7 +63,7 @@ class Recipe:
     positive_class: str = DEFAULT_POSITIVE_CLASS
     validation: str = "test"
     validation_size: float = 0.2
-    units: tuple = (4, 3)
+    units: tuple = HIDDEN_UNITS
     standardize: bool = True
     epochs: int = 100
     batch_size: int = 32
@@ -94,6 +95,12 @@ class Recipe:
     def class_names(self):
         """The name of each label index."""
         return class_names(target=self.target, positive_class=self.positive_class)
+
+    def as_dict(self):
+        """Every field as JSON-able values (`units` as a list), for metrics and fingerprints."""
+        fields = dataclasses.asdict(self)
+        fields["units"] = list(self.units)
+        return fields
 
     def load_data_kwargs(self):
         """The keyword arguments of `iris.load_data` for this recipe."""

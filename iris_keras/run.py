@@ -21,7 +21,6 @@ interrupted; a finished run removes the backup, and `fresh=True`
 (`--fresh`) discards an old one.
 """
 
-import dataclasses
 import platform
 import time
 from pathlib import Path
@@ -150,7 +149,7 @@ def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks
     backup_dir = output_dir / BACKUP_DIR
     if fresh:
         discard_backup(backup_dir)
-    fingerprint = {"recipe": recipe.name, **_hyperparameters(recipe), "seed": recipe.seed}
+    fingerprint = recipe.as_dict()
     initial_epoch, previous_history = restore_backup(model, backup_dir, fingerprint)
     if initial_epoch and verbose != 0:
         print(f"Resuming from {backup_dir}: {initial_epoch} of {recipe.epochs} epochs done.")
@@ -222,9 +221,7 @@ def _write_artifacts(output_dir, history, metrics, recipe):
 
 
 def _hyperparameters(recipe):
-    fields = dataclasses.asdict(recipe)
-    fields["units"] = list(recipe.units)
-    return {key: value for key, value in fields.items() if key not in ("name", "seed")}
+    return {key: value for key, value in recipe.as_dict().items() if key not in ("name", "seed")}
 
 
 def library_versions():

@@ -35,9 +35,10 @@ import numpy as np
 
 from iris_keras.datasets.iris import SPECIES
 from iris_keras.errors import check_choice, check_non_negative_int, check_positive_int, invalid
+from iris_keras.model import HIDDEN_UNITS
 from iris_keras.recipes import RECIPES, get_recipe
 
-ARTICLE_UNITS = (4, 3)
+ARTICLE_UNITS = HIDDEN_UNITS
 WIDE_UNITS = (16, 8)
 ACCURACY_TARGET = 0.95
 
@@ -185,9 +186,8 @@ def recipe_config(recipe):
     import hashlib
     import json
 
-    fields = dataclasses.asdict(recipe)
+    fields = recipe.as_dict()
     fields.pop("seed")
-    fields["units"] = list(recipe.units)
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:12]
 
 

@@ -1,12 +1,18 @@
 """Shared fixtures: a small trained run, made once per test process."""
 
 import os
+import sys
 
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 FEW_EPOCHS = 3
+
+
+def cli_command(*args):
+    """The command line that runs `iris-keras ARGS` in a fresh Python process."""
+    return [sys.executable, "-m", "iris_keras", *map(str, args)]
 
 
 @pytest.fixture(scope="session")

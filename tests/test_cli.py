@@ -8,13 +8,13 @@ import pytest
 
 from iris_keras.cli import main
 
-from .conftest import FEW_EPOCHS
+from .conftest import FEW_EPOCHS, cli_command
 
 
 def run_cli(*args, env=None):
     """Runs `python -m iris_keras ARGS` in a fresh process."""
     return subprocess.run(
-        [sys.executable, "-m", "iris_keras", *map(str, args)],
+        cli_command(*args),
         capture_output=True,
         text=True,
         timeout=300,
@@ -77,6 +77,12 @@ USAGE_ERRORS = [
     pytest.param(["train", "--units", "4,x"], "units='4,x'", id="units"),
     pytest.param(["train", "--bogus"], "unrecognized arguments: --bogus", id="unknown-option"),
     pytest.param(["fly"], "invalid choice: 'fly'", id="unknown-command"),
+    pytest.param(["study", "--seeds", "0"], "seeds=0", id="study-seeds-zero"),
+    pytest.param(["study", "--seeds", "many"], "seeds='many'", id="study-seeds-word"),
+    pytest.param(["study", "--epochs", "-1"], "epochs=-1", id="study-epochs-negative"),
+    pytest.param(["study", "--workers", "0"], "workers=0", id="study-workers-zero"),
+    pytest.param(["study", "--variant", "article"], "variant='article'", id="study-variant"),
+    pytest.param(["study", "--device", "cpu"], "unrecognized arguments", id="study-unknown-option"),
 ]
 
 

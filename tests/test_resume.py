@@ -3,7 +3,6 @@
 import json
 import signal
 import subprocess
-import sys
 import time
 
 import keras
@@ -15,29 +14,28 @@ from iris_keras.errors import DivergedError, IrisKerasError
 from iris_keras.recipes import get_recipe
 from iris_keras.run import ARTIFACTS, BACKUP_DIR, build_for, split_for, train_recipe
 
+from .conftest import cli_command
+
 EPOCHS = 60
 KILL_AFTER_EPOCH = 12
 
 
 def _train_command(output, *extra):
-    return [
-        sys.executable,
-        "-m",
-        "iris_keras",
+    return cli_command(
         "train",
         "--recipe",
         "multiclass",
         "--epochs",
-        str(EPOCHS),
+        EPOCHS,
         "--seed",
-        "5",
+        5,
         "--output",
-        str(output),
+        output,
         "--quiet",
         "--device",
         "cpu",
         *extra,
-    ]
+    )
 
 
 def _backup_epoch(output):

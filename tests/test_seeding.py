@@ -2,11 +2,12 @@
 
 import json
 import subprocess
-import sys
 
 import numpy as np
 
 from iris_keras.seeding import set_seed
+
+from .conftest import cli_command
 
 
 def test_set_seed_makes_numpy_and_keras_repeat():
@@ -22,23 +23,20 @@ def test_set_seed_makes_numpy_and_keras_repeat():
 
 def _train(output):
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "iris_keras",
+        cli_command(
             "train",
             "--recipe",
             "multiclass",
             "--epochs",
-            "5",
+            5,
             "--seed",
-            "7",
+            7,
             "--output",
-            str(output),
+            output,
             "--quiet",
             "--device",
             "cpu",
-        ],
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

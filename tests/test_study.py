@@ -195,26 +195,6 @@ def test_a_tiny_study_end_to_end_then_a_rerun_that_skips_every_run(tmp_path, cap
     assert len(json.loads((output / "study.json").read_text())["sessions"]) == 1
 
 
-STUDY_USAGE_ERRORS = [
-    pytest.param(["study", "--seeds", "0"], "seeds=0", id="seeds-zero"),
-    pytest.param(["study", "--seeds", "many"], "seeds='many'", id="seeds-word"),
-    pytest.param(["study", "--epochs", "-1"], "epochs=-1", id="epochs-negative"),
-    pytest.param(["study", "--workers", "0"], "workers=0", id="workers-zero"),
-    pytest.param(["study", "--variant", "article"], "variant='article'", id="variant"),
-    pytest.param(["study", "--device", "cpu"], "unrecognized arguments", id="unknown-option"),
-]
-
-
-@pytest.mark.parametrize("argv, match", STUDY_USAGE_ERRORS)
-def test_study_usage_errors_exit_2_with_one_line(argv, match, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        main(argv)
-    assert exit_info.value.code == 2
-    error = capsys.readouterr().err
-    assert match in error
-    assert error.count("\n") == 1 and "Traceback" not in error
-
-
 def test_study_into_a_file_fails_in_one_line(tmp_path, capsys):
     taken = tmp_path / "taken"
     taken.write_text("")

@@ -23,12 +23,12 @@ from iris_keras.errors import (
     check_unit_interval,
     invalid,
 )
+from iris_keras.seeding import DEFAULT_SEED
 
 FEATURE_NAMES = ("sepal_length", "sepal_width", "petal_length", "petal_width")
 SPECIES = ("setosa", "versicolor", "virginica")
 TARGETS = ("binary", "onehot", "sparse")
 DEFAULT_POSITIVE_CLASS = "virginica"
-DEFAULT_SEED = 42
 NUM_SAMPLES = 150
 
 
