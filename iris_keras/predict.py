@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from iris_keras.datasets.iris import FEATURE_NAMES, SPECIES
+from iris_keras.datasets.iris import FEATURE_NAMES, SPECIES, class_names
 from iris_keras.errors import UsageError
 
 MIN_LENGTH_CM = 0.01
@@ -64,7 +64,7 @@ def class_names_of(model):
         prefix = "iris_binary_"
         positive = model.name[len(prefix) :] if model.name.startswith(prefix) else ""
         positive = positive if positive in SPECIES else "positive class"
-        return (f"not {positive}", positive)
+        return class_names(target="binary", positive_class=positive)
     return SPECIES[:units]
 
 
