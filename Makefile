@@ -13,7 +13,13 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install train study test test-fast lint format notebooks bench lock clean
+# `make lab` and `make tensorboard` serve on this machine only.
+HOST ?= 127.0.0.1
+LAB_PORT ?= 8888
+TENSORBOARD_PORT ?= 6006
+LAB_ARGS ?=
+
+.PHONY: help install git-filters train study test test-fast lint format notebooks lab book tensorboard bench lock clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,6 +30,8 @@ $(STAMP): $(LOCK) pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --requirement $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	$(BIN)/python -m iris_keras.kernel install
+	$(MAKE) --no-print-directory git-filters
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the pinned environment (when missing or stale)
@@ -43,11 +51,21 @@ test: $(STAMP) ## lint, then the whole test suite, notebooks included
 test-fast: $(STAMP) ## the suite without the slow tests (full runs, notebooks)
 	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
 
-notebooks: $(STAMP) ## run every notebook in a fresh kernel, render HTML into notebooks/rendered/
-	$(BIN)/jupyter nbconvert --to html --execute --output-dir notebooks/rendered \
-		--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=120 \
-		--ExecutePreprocessor.extra_arguments=--IPKernelApp.capture_fd_output=False \
-		notebooks/*.ipynb
+notebooks: $(STAMP) ## run every notebook top to bottom in a fresh iris-keras kernel, one line each
+	$(BIN)/python -m pytest tests/test_notebooks.py -k fresh_kernel -n $(WORKERS) -v --no-header -p no:cacheprovider
+
+lab: $(STAMP) ## JupyterLab on $(HOST):$(LAB_PORT) with notebooks/ open, on the project's kernel
+	$(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --ServerApp.root_dir=notebooks \
+		--ServerApp.allow_root=True $(LAB_ARGS)
+
+book: $(STAMP) ## the offline HTML book of the whole tutorial, built into build/book/index.html
+	$(BIN)/python -m sphinx -b html -q -W --keep-going -j $(WORKERS) docs build/book
+
+tensorboard: $(STAMP) ## TensorBoard on $(HOST):$(TENSORBOARD_PORT) for the runs in runs/ (train --tensorboard)
+	$(BIN)/tensorboard --logdir runs --host $(HOST) --port $(TENSORBOARD_PORT)
+
+git-filters: ## strip notebook outputs in git (nbstripout filter), so saving a notebook leaves git clean
+	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/nbstripout --install; fi
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check iris_keras tests
