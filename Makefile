@@ -17,6 +17,7 @@ export PYTHONHASHSEED ?= 0
 HOST ?= 127.0.0.1
 LAB_PORT ?= 8888
 TENSORBOARD_PORT ?= 6006
+TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
 .PHONY: help install git-filters train study test test-fast lint format notebooks lab book tensorboard bench lock clean
@@ -59,13 +60,16 @@ lab: $(STAMP) ## JupyterLab on $(HOST):$(LAB_PORT) with notebooks/ open, on the 
 		--ServerApp.allow_root=True $(LAB_ARGS)
 
 book: $(STAMP) ## the offline HTML book of the whole tutorial, built into build/book/index.html
-	$(BIN)/python -m sphinx -b html -q -W --keep-going -j $(WORKERS) docs build/book
+	rm -rf build/book-src && mkdir -p build && cp -RL docs build/book-src
+	$(BIN)/python -m sphinx -b html -q -W --keep-going -j $(WORKERS) build/book-src build/book
 
 tensorboard: $(STAMP) ## TensorBoard on $(HOST):$(TENSORBOARD_PORT) for the runs in runs/ (train --tensorboard)
-	$(BIN)/tensorboard --logdir runs --host $(HOST) --port $(TENSORBOARD_PORT)
+	$(BIN)/tensorboard --logdir $(TENSORBOARD_LOGDIR) --host $(HOST) --port $(TENSORBOARD_PORT)
 
+# JupyterLab adds the kernel's language_info when it saves; git stores none of it.
 git-filters: ## strip notebook outputs in git (nbstripout filter), so saving a notebook leaves git clean
-	@if git rev-parse --git-dir >/dev/null 2>&1; then $(BIN)/nbstripout --install; fi
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		$(BIN)/nbstripout --install && git config filter.nbstripout.extrakeys metadata.language_info; fi
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check iris_keras tests

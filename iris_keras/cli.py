@@ -112,6 +112,11 @@ def build_parser():
     train.add_argument("--device", type=_choice("device", ("auto", "cpu", "gpu")), default="auto")
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.add_argument(
+        "--tensorboard",
+        action="store_true",
+        help="also write TensorBoard logs into <output>/logs/ (view them with make tensorboard)",
+    )
+    train.add_argument(
         "--fresh",
         action="store_true",
         help="discard the backup of an interrupted run in --output instead of resuming it",
@@ -234,6 +239,7 @@ def _train(args):
         device=args.device,
         verbose=0 if args.quiet else "auto",
         fresh=args.fresh,
+        tensorboard=args.tensorboard,
     )
     print(report.training_summary(metrics))
     return 0 if metrics["reload_matches"] else 1

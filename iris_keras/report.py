@@ -23,6 +23,11 @@ def training_summary(metrics):
         f"elapsed         {metrics['timings']['total_seconds']:.1f} s "
         f"(fit {metrics['timings']['fit_seconds']:.1f} s)",
         f"artifacts       {metrics['output_dir']}/",
+        *(
+            [f"tensorboard     {metrics['tensorboard_logs']}/ (make tensorboard)"]
+            if metrics.get("tensorboard_logs")
+            else []
+        ),
     ]
     return "\n".join(lines)
 

@@ -30,7 +30,7 @@ from iris_keras.batches import steps_per_epoch
 from iris_keras.compile import compile_model
 from iris_keras.datasets import iris
 from iris_keras.device import select_device
-from iris_keras.errors import DivergedError
+from iris_keras.errors import DivergedError, UsageError
 from iris_keras.evaluate import evaluate_model
 from iris_keras.model import build_model
 from iris_keras.plots import plot_confusion_matrix, plot_learning_curves
@@ -38,6 +38,7 @@ from iris_keras.seeding import set_seed
 from iris_keras.train import fit_model
 
 BACKUP_DIR = ".backup"
+TENSORBOARD_DIR = "logs"
 ARTIFACTS = (
     "model.keras",
     "history.csv",
@@ -111,7 +112,16 @@ def fit_recipe(model, recipe, fit_data, validation_data, **fit_kwargs):
     )
 
 
-def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks=(), fresh=False):
+def train_recipe(
+    recipe,
+    *,
+    output_dir,
+    device="auto",
+    verbose="auto",
+    callbacks=(),
+    fresh=False,
+    tensorboard=False,
+):
     """Trains a recipe, evaluates it, saves and reloads the model, writes the artifacts.
 
     Resumes from the backup of an interrupted run of the same recipe in the
@@ -126,6 +136,9 @@ def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks
         callbacks: extra Keras callbacks. Defaults to `()`.
         fresh: discard the backup of an interrupted run instead of resuming
             it. Defaults to `False`.
+        tensorboard: also write Keras's TensorBoard logs (training and
+            validation loss and accuracy per epoch) into `<output_dir>/logs/`.
+            Defaults to `False`.
 
     Returns:
         The metrics dict that is also written to `metrics.json`.
@@ -154,6 +167,8 @@ def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks
     if initial_epoch and verbose != 0:
         print(f"Resuming from {backup_dir}: {initial_epoch} of {recipe.epochs} epochs done.")
     backup = EpochBackup(backup_dir, fingerprint, previous_history)
+    if tensorboard:
+        callbacks = [*callbacks, tensorboard_callback(output_dir / TENSORBOARD_DIR)]
     fit_started = time.perf_counter()
     try:
         fit_recipe(
@@ -200,10 +215,33 @@ def train_recipe(recipe, *, output_dir, device="auto", verbose="auto", callbacks
             "total_seconds": round(time.perf_counter() - started, 3),
         },
         "output_dir": str(output_dir),
+        "tensorboard_logs": str(output_dir / TENSORBOARD_DIR) if tensorboard else None,
     }
     _write_artifacts(output_dir, backup.history, metrics, recipe)
     discard_backup(backup_dir)
     return metrics
+
+
+def tensorboard_callback(log_dir):
+    """Keras's `TensorBoard` callback, writing one point per epoch into `log_dir`.
+
+    It sits after `fit_model`'s validation callback, so each epoch's
+    `val_loss` and `val_accuracy` land in `log_dir/validation/` beside the
+    training `loss` and `accuracy` in `log_dir/train/`.
+
+    Raises:
+        UsageError: the backend is not TensorFlow: Keras writes TensorBoard
+            logs with TensorFlow's summary writer.
+    """
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        raise UsageError(
+            "Received tensorboard=True, but Keras writes TensorBoard logs with TensorFlow's "
+            f"summary writer, and this environment runs the {keras.backend.backend()!r} "
+            "backend without TensorFlow. Train with BACKEND=tensorflow to get TensorBoard logs."
+        )
+    return keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False)
 
 
 def _write_artifacts(output_dir, history, metrics, recipe):

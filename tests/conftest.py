@@ -42,3 +42,13 @@ def multiclass_run(tmp_path_factory):
         verbose=0,
     )
     return metrics, output_dir
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium (Selenium WebDriver), one per test module."""
+    from .browser import start_chromium
+
+    driver = start_chromium()
+    yield driver
+    driver.quit()

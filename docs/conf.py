@@ -1,0 +1,104 @@
+"""Sphinx configuration of the iris-keras book (`make book` builds it into build/book/).
+
+`make book` copies `docs/` into `build/book-src/`, following the
+`docs/notebooks -> ../notebooks` link, so that Sphinx sees the notebooks as
+pages of the book (it resolves links through symbolic links to their real
+place, outside the source folder), then builds from there.
+
+Sphinx with myst-nb: notebooks stay notebooks, executed at build time on the
+project's kernel, with their outputs; pages are MyST markdown; the API
+reference comes from the docstrings. MathJax is bundled
+(`sphinx-mathjax-offline`), so the book reads offline: no page loads
+anything from the network (`tests/test_browser_book.py` checks it).
+"""
+
+import importlib.util
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if not (ROOT / "iris_keras").is_dir():  # built from the copy in build/book-src/
+    ROOT = ROOT.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import iris_keras  # noqa: E402
+from iris_keras.quiet_import import import_tensorflow_quietly  # noqa: E402
+
+import_tensorflow_quietly()  # autodoc imports the package: no TensorFlow start-up lines
+
+project = "iris-keras"
+author = "the iris-keras authors"
+copyright = "2026, the iris-keras authors"
+release = version = iris_keras.__version__
+language = "en"
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.napoleon",
+]
+# Pieces that pages {include}, not pages of their own.
+exclude_patterns = ["study/summary.md", "section-map.md", "**/.ipynb_checkpoints"]
+root_doc = "index"
+
+# MyST: $…$ and $$…$$ math in pages and notebooks, ::: fences, heading anchors for links.
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+myst_heading_anchors = 3
+
+# Notebooks: executed on the kernel their metadata names (iris-keras), cached
+# under build/.jupyter_cache so a rebuild runs only the notebooks that changed.
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(ROOT / "build" / ".jupyter_cache")
+nb_execution_timeout = 180
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
+
+# API reference from the Google/Keras-style docstrings.
+autodoc_member_order = "bysource"
+autodoc_default_options = {"members": True}
+napoleon_google_docstring = True
+napoleon_numpy_docstring = False
+
+html_theme = "sphinx_book_theme"
+html_title = "iris-keras"
+html_theme_options = {
+    "show_navbar_depth": 1,
+    "show_toc_level": 2,
+    "use_download_button": False,
+    "use_fullscreen_button": False,
+}
+# MathJax 3 from the pinned sphinx-mathjax-offline package, copied into _static/mathjax:
+# we take its files, not its Sphinx hook (which is not declared safe for parallel builds).
+html_static_path = [str(Path(importlib.util.find_spec("sphinx-mathjax-offline").origin).parent / "static")]
+html_show_sourcelink = False
+html_last_updated_fmt = None
+# SVG output: the formulas need no web fonts, so nothing else is loaded.
+mathjax_path = "mathjax/tex-svg.js"
+
+# Broken cross-references fail the build (`make book` runs sphinx with -W).
+nitpicky = False
+suppress_warnings = ["mystnb.unknown_mime_type"]
+
+_started = time.perf_counter()
+
+
+def _report_notebook(app, docname, source):
+    """One line per notebook as the book reads it: the executed notebooks' names and times."""
+    if docname.startswith("notebooks/"):
+        print(f"  {docname.removeprefix('notebooks/')}", flush=True)
+
+
+def _report_build(app, exception):
+    if exception is None:
+        pages = len(app.env.found_docs)
+        seconds = time.perf_counter() - _started
+        print(f"book: {pages} pages in {seconds:.0f} s -> {Path(app.outdir) / 'index.html'}")
+
+
+def setup(app):
+    app.connect("source-read", _report_notebook)
+    app.connect("build-finished", _report_build)
