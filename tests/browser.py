@@ -72,10 +72,9 @@ def wait_for_http(url, *, process, timeout):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"the server exited with status {process.returncode} before {url} answered")
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return response.read()
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+            if response.status == 200:
+                return response.read()
         time.sleep(0.5)
     pytest.fail(f"{url} did not answer within {timeout} s")
 
