@@ -11,11 +11,15 @@ The article's steps, one module each:
 - `iris_keras.train.fit_model`: §4.4 training;
 - `iris_keras.evaluate.evaluate_model`: §4.5 evaluation;
 - `iris_keras.predict.predict_species`: one flower's species;
-- `iris_keras.run.train_recipe`: all of it, with artifacts.
+- `iris_keras.run.train_recipe`: all of it, with artifacts;
+- `iris_keras.importance.permutation_importance`: §6, which of the four
+  measurements a trained model relies on.
 
 Sections 2 and 3 (activations, losses, forward and back-propagation, SGD)
 are `iris_keras.scratch`, in NumPy, proven equal to Keras; the notebooks in
-`notebooks/` walk through every section.
+`notebooks/` walk through every section. `docs/sections.toml` maps every
+section of the article, 1 to 6, to its page; `iris_keras.section_map`
+renders that map and the glossary into the book and `README.zh-CN.md`.
 """
 
 __version__ = "0.1.0"

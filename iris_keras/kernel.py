@@ -21,6 +21,7 @@ Example:
 """
 
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -87,9 +88,21 @@ def install(*, prefix=None, backend=None):
     return Path(destination)
 
 
+class _NoTransportNotice(logging.Filter):
+    """Drops ipykernel's notice that a local kernel talks over plain TCP.
+
+    Every Jupyter kernel on this machine does (JupyterLab and nbclient
+    connect over 127.0.0.1); printed at each start, it reads like an error.
+    """
+
+    def filter(self, record):
+        return "without encryption" not in record.getMessage()
+
+
 def _start_kernel():
     from iris_keras.quiet_import import import_tensorflow_quietly
 
+    logging.getLogger("IPKernelApp").addFilter(_NoTransportNotice())
     for name, value in QUIET_ENV.items():
         os.environ.setdefault(name, value)
     if os.environ.get("KERAS_BACKEND", DEFAULT_BACKEND) == "tensorflow":
