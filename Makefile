@@ -8,12 +8,14 @@ LOCK := requirements.lock
 WORKERS ?= 2
 # Seeds per variant in `make study`: 20, so that "19 of 20 seeds" can be checked.
 STUDY_SEEDS ?= 20
+# The page whose <!-- bench:start/end --> block `make docs-update` rewrites.
+SPEED_PAGE ?= docs/speed.md
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install train study test test-fast lint format notebooks bench lock clean
+.PHONY: help install train study test test-fast lint format notebooks bench docs-update lock clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,8 +59,11 @@ format: $(STAMP) ## format and fix lint in place
 	$(BIN)/ruff format iris_keras tests
 	$(BIN)/ruff check --fix iris_keras tests
 
-bench: $(STAMP) ## time the naive listing against ours, side by side; updates the README table
+bench: $(STAMP) ## time the naive listing against ours; table in runs/bench/ (tracked files untouched)
 	$(BIN)/python -m iris_keras.bench --repeats 3
+
+docs-update: $(STAMP) ## rewrite the bench block of docs/speed.md (SPEED_PAGE) from runs/bench/bench-*.md
+	$(BIN)/python -m iris_keras.bench --update $(SPEED_PAGE)
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the network)
 	rm -rf /tmp/iris-keras-lock && $(PYTHON) -m venv /tmp/iris-keras-lock
