@@ -5,6 +5,11 @@ inside the commands, so `--help`, `--version` and a typo answer at once.
 Errors are one line on stderr; exit status 2 for usage errors, 1 for other
 failures, 130 when interrupted. `--debug` (or `IRIS_KERAS_DEBUG=1`) shows
 the traceback.
+
+`train` and `study` are the one writer of their `--output` folder while they
+run (`folder_lock`): a second one on the same folder exits 1 at once, with a
+line naming the process that holds it. `evaluate` refuses a `model.keras`
+that the `metrics.json` beside it was not written with.
 """
 
 import argparse

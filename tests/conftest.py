@@ -18,6 +18,14 @@ def cli_command(*args):
     return [sys.executable, "-m", "iris_keras", *map(str, args)]
 
 
+def quiet_train_command(output, *, epochs, seed, recipe="multiclass"):
+    """`iris-keras train` of `recipe` into `output` on the CPU, without a progress bar."""
+    return cli_command(
+        "train", "--recipe", recipe, "--epochs", epochs, "--seed", seed, "--output", output,
+        "--quiet", "--device", "cpu",
+    )  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def article_run(tmp_path_factory):
     """The article recipe trained for a few epochs: `(metrics, output_dir)`."""

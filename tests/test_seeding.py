@@ -7,7 +7,7 @@ import numpy as np
 
 from iris_keras.seeding import set_seed
 
-from .conftest import cli_command
+from .conftest import quiet_train_command
 
 
 def test_set_seed_makes_numpy_and_keras_repeat():
@@ -23,20 +23,7 @@ def test_set_seed_makes_numpy_and_keras_repeat():
 
 def _train(output):
     return subprocess.Popen(
-        cli_command(
-            "train",
-            "--recipe",
-            "multiclass",
-            "--epochs",
-            5,
-            "--seed",
-            7,
-            "--output",
-            output,
-            "--quiet",
-            "--device",
-            "cpu",
-        ),
+        quiet_train_command(output, epochs=5, seed=7),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
