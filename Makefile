@@ -8,6 +8,8 @@ LOCK := requirements.lock
 WORKERS ?= 2
 # Seeds per variant in `make study`: 20, so that "19 of 20 seeds" can be checked.
 STUDY_SEEDS ?= 20
+# The page whose <!-- bench:start/end --> block `make docs-update` rewrites.
+SPEED_PAGE ?= docs/speed.md
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
@@ -20,10 +22,10 @@ TENSORBOARD_PORT ?= 6006
 TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
-.PHONY: help install git-filters train study test test-fast lint format notebooks lab book tensorboard bench lock clean
+.PHONY: help install git-filters train study test test-fast lint format notebooks lab book tensorboard bench docs-update lock clean
 
 help: ## show this help
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): $(LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "iris-keras needs Python >= 3.11, found " + sys.version.split()[0])'
@@ -42,7 +44,7 @@ train: $(STAMP) ## train the article's recipe, then the corrected one (artifacts
 	$(BIN)/iris-keras train --recipe multiclass
 
 study: $(STAMP) ## seed study of every variant (docs/study/), then the README's results block
-	$(BIN)/iris-keras study --seeds $(STUDY_SEEDS) --output docs/study --readme README.md
+	$(BIN)/iris-keras study --seeds $(STUDY_SEEDS) --output docs/study --readme docs/study.md
 
 test: $(STAMP) ## lint, then the whole test suite, notebooks included
 	$(BIN)/ruff check iris_keras tests
@@ -79,8 +81,11 @@ format: $(STAMP) ## format and fix lint in place
 	$(BIN)/ruff format iris_keras tests
 	$(BIN)/ruff check --fix iris_keras tests
 
-bench: $(STAMP) ## time the naive listing against ours, side by side; updates the README table
+bench: $(STAMP) ## time the naive listing against ours; table in runs/bench/ (tracked files untouched)
 	$(BIN)/python -m iris_keras.bench --repeats 3
+
+docs-update: $(STAMP) ## rewrite the bench block of docs/speed.md (SPEED_PAGE) from runs/bench/bench-*.md
+	$(BIN)/python -m iris_keras.bench --update $(SPEED_PAGE)
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the network)
 	rm -rf /tmp/iris-keras-lock && $(PYTHON) -m venv /tmp/iris-keras-lock

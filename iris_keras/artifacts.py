@@ -7,6 +7,7 @@ truncated one; the temporary file is removed when the write fails.
 """
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -71,7 +72,8 @@ def save_model(path, model):
 def prepare_output_dir(path):
     """Creates the output folder if needed and checks that it can be written.
 
-    Temporary files that a killed run left behind (`.tmp-*`) are removed.
+    It changes nothing in an existing folder: another run may be writing it.
+    `claim_output_dir` also takes the folder's lock and cleans up.
 
     Args:
         path: the folder; its parent folders are created too.
@@ -93,14 +95,50 @@ def prepare_output_dir(path):
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):
             pass
-        for leftover in path.glob(".tmp-*"):  # from a run killed mid-write
-            leftover.unlink()
     except OSError as error:
         raise IrisKerasError(
             f"Received an invalid value for `output`, expected a folder that can be "
             f"created and written. Received: output='{path}' ({error.strerror})."
         ) from None
     return path
+
+
+@contextlib.contextmanager
+def claim_output_dir(path, *, command=None):
+    """Prepares the output folder and makes this process its one writer for the block.
+
+    `prepare_output_dir`, then `folder_lock.hold`; once the lock is held,
+    the temporary files that a killed run left behind (`.tmp-*`) are
+    removed (never before: they could be another live run's).
+
+    Args:
+        path: the folder; created with its parents if missing.
+        command: the command line a refused second run is shown. Defaults
+            to this process's.
+
+    Yields:
+        The folder as a `pathlib.Path`.
+
+    Raises:
+        IrisKerasError: as `prepare_output_dir`.
+        FolderBusyError: another process is writing the folder.
+    """
+    from iris_keras import folder_lock
+
+    path = prepare_output_dir(path)
+    with folder_lock.hold(path, command=command):
+        for leftover in path.glob(".tmp-*"):  # from a run killed mid-write
+            leftover.unlink(missing_ok=True)
+        yield path
+
+
+def sha256_of(path):
+    """The SHA-256 of a file's bytes, as 64 hexadecimal digits."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _umask():

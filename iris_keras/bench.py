@@ -15,10 +15,14 @@ whole-process wall time and peak memory of `iris-keras train` against a
 script running (a). Each is repeated (default 3) and the median reported;
 the repeats interleave the contenders so that machine noise hits them alike.
 It prints a markdown table of seconds, ratio to (a) and test accuracy, and
-rewrites the README block between `<!-- bench:start -->` and
-`<!-- bench:end -->`.
+writes it to `runs/bench/bench-<backend>.md` (`--results`; `runs/` is not
+tracked): measuring never modifies a tracked file. Publishing is a separate,
+explicit step: `--update PAGE` (`make docs-update`) rewrites the page's block
+between `<!-- bench:start -->` and `<!-- bench:end -->` from the results
+files there, one per Keras backend measured.
 
-Run: `python -m iris_keras.bench [--repeats 3] [--no-readme]`.
+Run: `python -m iris_keras.bench [--repeats 3] [--epochs 100] [--results runs/bench]`,
+then `python -m iris_keras.bench --update docs/speed.md`.
 """
 
 import argparse
@@ -38,7 +42,8 @@ from iris_keras.batches import steps_per_epoch
 from iris_keras.datasets import iris
 
 EPOCHS, BATCH_SIZE, LEARNING_RATE, MOMENTUM, SEED = 100, 32, 0.01, 0.9, 42
-README = Path(__file__).resolve().parent.parent / "README.md"
+RESULTS_DIR = Path("runs") / "bench"
+SPEED_PAGE = Path("docs") / "speed.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
@@ -51,7 +56,7 @@ def _fresh_model(x_train, *, steps_per_execution=1):
     return compile_model(build_model(x_train), steps_per_execution=steps_per_execution)
 
 
-def naive_fit(data):
+def naive_fit(data, epochs=EPOCHS):
     """(a) The article's listing: arrays into `fit`, the test set as `validation_data`."""
     (x_train, y_train), (x_test, y_test) = data
     model = _fresh_model(x_train)
@@ -60,25 +65,25 @@ def naive_fit(data):
         x_train,
         y_train,
         validation_data=(x_test, y_test),
-        epochs=EPOCHS,
+        epochs=epochs,
         batch_size=BATCH_SIZE,
         verbose=0,
     )
     return time.perf_counter() - started, _accuracy(model, x_test, y_test)
 
 
-def project_fit(data):
+def project_fit(data, epochs=EPOCHS):
     """(b) `fit_model` as `iris-keras train` runs it: one compiled call per epoch."""
     (x_train, _), _ = data
-    return _fit_model_run(data, steps_per_epoch(len(x_train), batch_size=BATCH_SIZE))
+    return _fit_model_run(data, steps_per_epoch(len(x_train), batch_size=BATCH_SIZE), epochs)
 
 
-def one_step_per_call_fit(data):
+def one_step_per_call_fit(data, epochs=EPOCHS):
     """Ablation: (b) with one compiled call per batch (`steps_per_execution=1`)."""
-    return _fit_model_run(data, 1)
+    return _fit_model_run(data, 1, epochs)
 
 
-def _fit_model_run(data, steps_per_execution):
+def _fit_model_run(data, steps_per_execution, epochs):
     from iris_keras.train import fit_model
 
     (x_train, y_train), (x_test, y_test) = data
@@ -89,7 +94,7 @@ def _fit_model_run(data, steps_per_execution):
         x_train,
         y_train,
         validation_data=(x_test, y_test),
-        epochs=EPOCHS,
+        epochs=epochs,
         batch_size=BATCH_SIZE,
         seed=SEED,
         verbose=0,
@@ -97,7 +102,7 @@ def _fit_model_run(data, steps_per_execution):
     return time.perf_counter() - started, _accuracy(model, x_test, y_test)
 
 
-def pipeline_only_fit(data):
+def pipeline_only_fit(data, epochs=EPOCHS):
     """Ablation: only (b)'s pipeline: one call per batch, Keras's per-epoch `evaluate()`."""
     import tensorflow as tf
 
@@ -105,12 +110,12 @@ def pipeline_only_fit(data):
 
     (x_train, y_train), (x_test, y_test) = data
     model = _fresh_model(x_train)
-    dataset = training_dataset(x_train, y_train, batch_size=BATCH_SIZE, seed=SEED, epochs=EPOCHS)
+    dataset = training_dataset(x_train, y_train, batch_size=BATCH_SIZE, seed=SEED, epochs=epochs)
     validation = tf.data.Dataset.from_tensors((x_test, y_test)).repeat()
     started = time.perf_counter()
     model.fit(
         dataset,
-        epochs=EPOCHS,
+        epochs=epochs,
         steps_per_epoch=steps_per_epoch(len(x_train), batch_size=BATCH_SIZE),
         validation_data=validation,
         validation_steps=1,
@@ -120,7 +125,7 @@ def pipeline_only_fit(data):
     return time.perf_counter() - started, _accuracy(model, x_test, y_test)
 
 
-def scratch_fit(data):
+def scratch_fit(data, epochs=EPOCHS):
     """(c) The from-scratch NumPy loop of §3.3, from the same initial weights and batches.
 
     It computes no per-epoch validation: its row is a floor, not a like-for-like rival.
@@ -137,7 +142,7 @@ def scratch_fit(data):
         x_train,
         y_train,
         loss="binary_crossentropy",
-        epochs=EPOCHS,
+        epochs=epochs,
         batch_size=BATCH_SIZE,
         learning_rate=LEARNING_RATE,
         momentum=MOMENTUM,
@@ -148,7 +153,7 @@ def scratch_fit(data):
     return seconds, float(np.mean(predicted == (y_test == 1)))
 
 
-def sklearn_fit(data):
+def sklearn_fit(data, epochs=EPOCHS):
     """(d) scikit-learn's `MLPClassifier`: (4, 3) ReLU, SGD 0.01, momentum 0.9, batch 32."""
     import warnings
 
@@ -168,10 +173,10 @@ def sklearn_fit(data):
             momentum=MOMENTUM,
             nesterovs_momentum=False,
             batch_size=BATCH_SIZE,
-            max_iter=EPOCHS,
+            max_iter=epochs,
             shuffle=True,
             alpha=0.0,
-            n_iter_no_change=EPOCHS + 1,
+            n_iter_no_change=epochs + 1,
             tol=0.0,
             random_state=SEED,
         ),
@@ -197,14 +202,16 @@ CONTENDERS = {
 }
 
 NAIVE_SCRIPT = """
+import sys
 import keras
 from iris_keras.datasets import iris
 from iris_keras.bench import naive_fit
-naive_fit(iris.load_data())
+naive_fit(iris.load_data(), int(sys.argv[1]))
 """
 CLI_SCRIPT = """
 import runpy, sys
-sys.argv = ["iris-keras", "train", "--quiet", "--fresh", "--output", sys.argv[1]]
+sys.argv = ["iris-keras", "train", "--quiet", "--fresh", "--output", sys.argv[1],
+            "--epochs", sys.argv[2]]
 runpy.run_module("iris_keras", run_name="__main__")
 """
 # A child's own peak memory: getrusage and wait4 would count the parent's
@@ -239,7 +246,7 @@ def _process(script, *args):
     return seconds, memory
 
 
-def measure(repeats):
+def measure(repeats, *, epochs=EPOCHS):
     """Runs every contender `repeats` times, interleaved; returns the table rows."""
     import keras
 
@@ -248,13 +255,13 @@ def measure(repeats):
     times = {name: [] for name in CONTENDERS}
     accuracies = {}
     for name, contender in CONTENDERS.items():  # warm-up: imports, first traces
-        result = contender(data)
+        result = contender(data, epochs)
         if result is None:
             times[name] = None
     for _ in range(repeats):
         for name, contender in CONTENDERS.items():
             if times[name] is not None:
-                seconds, accuracies[name] = contender(data)
+                seconds, accuracies[name] = contender(data, epochs)
                 times[name].append(seconds)
     rows = []
     baseline = statistics.median(times[next(iter(CONTENDERS))])
@@ -267,8 +274,8 @@ def measure(repeats):
     with tempfile.TemporaryDirectory() as output:
         cli, naive = [], []
         for _ in range(repeats):
-            cli.append(_process(CLI_SCRIPT, output))
-            naive.append(_process(NAIVE_SCRIPT))
+            cli.append(_process(CLI_SCRIPT, output, str(epochs)))
+            naive.append(_process(NAIVE_SCRIPT, str(epochs)))
     processes = [
         ("whole process: script running (a)", naive),
         ("whole process: `iris-keras train` (artifacts, reload check included)", cli),
@@ -276,8 +283,8 @@ def measure(repeats):
     return rows, processes
 
 
-def render(rows, processes, repeats):
-    """The markdown block for the README."""
+def render(rows, processes, repeats, *, epochs=EPOCHS):
+    """The markdown table of one bench run, as `bench-<backend>.md` holds it."""
     from iris_keras.device import cpu_description
     from iris_keras.run import library_versions
 
@@ -288,7 +295,7 @@ def render(rows, processes, repeats):
         f"Python {platform.python_version()}; median of {repeats} interleaved repeats "
         "(`make bench`).",
         "",
-        "| training, 100 epochs | `fit` seconds | speed-up vs (a) | test accuracy |",
+        f"| training, {epochs} epochs | `fit` seconds | speed-up vs (a) | test accuracy |",
         "|---|---|---|---|",
     ]
     for name, seconds, ratio, accuracy in rows:
@@ -310,14 +317,51 @@ def render(rows, processes, repeats):
     return "\n".join(lines)
 
 
-def update_readme(block, readme=README):
-    """Replaces the README's bench block with `block`."""
-    text = readme.read_text(encoding="utf-8")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    from iris_keras.artifacts import write_text
+def results_path(results_dir=RESULTS_DIR, backend=None):
+    """Where a bench run on `backend` keeps its table: `<results_dir>/bench-<backend>.md`.
 
-    write_text(readme, f"{head}{START}\n{block}\n{END}{tail}")
+    Args:
+        results_dir: the results folder. Defaults to `runs/bench`.
+        backend: the Keras backend's name. Defaults to the one Keras runs on.
+    """
+    if backend is None:
+        import keras
+
+        backend = keras.backend.backend()
+    return Path(results_dir) / f"bench-{backend}.md"
+
+
+def combined_results(results_dir=RESULTS_DIR):
+    """The bench block of a page: every `bench-<backend>.md` in `results_dir`.
+
+    One file gives its table as it is; several are each headed by their
+    backend, in alphabetical order.
+
+    Raises:
+        IrisKerasError: `results_dir` holds no results file.
+    """
+    from iris_keras.errors import IrisKerasError
+
+    files = sorted(Path(results_dir).glob("bench-*.md"))
+    if not files:
+        raise IrisKerasError(
+            f"Received an invalid value for `results`, expected a folder with bench-<backend>.md "
+            f"files. Received: results='{results_dir}', which has none. Run `make bench` first."
+        )
+    tables = [path.read_text(encoding="utf-8").strip() for path in files]
+    if len(files) == 1:
+        return tables[0]
+    return "\n\n".join(
+        f"**Keras backend: {path.stem.removeprefix('bench-')}**\n\n{table}"
+        for path, table in zip(files, tables, strict=True)
+    )
+
+
+def update_page(page=SPEED_PAGE, results_dir=RESULTS_DIR):
+    """Rewrites `page`'s bench block from the results files; touches nothing else."""
+    from iris_keras.page_block import replace_block
+
+    replace_block(page, combined_results(results_dir), start=START, end=END, name="update")
 
 
 def main(argv=None):
@@ -325,19 +369,49 @@ def main(argv=None):
         prog="python -m iris_keras.bench", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--repeats", type=int, default=3, help="repeats per contender (>= 1)")
-    parser.add_argument("--no-readme", action="store_true", help="print only")
+    parser.add_argument(
+        "--epochs", type=int, default=EPOCHS, help=f"epochs per fit (>= 1; default {EPOCHS})"
+    )
+    parser.add_argument(
+        "--results",
+        default=str(RESULTS_DIR),
+        help=f"folder of the bench-<backend>.md results (default {RESULTS_DIR})",
+    )
+    parser.add_argument(
+        "--update",
+        metavar="PAGE",
+        help="measure nothing: rewrite PAGE's bench block from the results files",
+    )
     args = parser.parse_args(argv)
-    if args.repeats < 1:
-        parser.error(f"--repeats must be a positive integer. Received: {args.repeats}")
+    for name in ("repeats", "epochs"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be a positive integer. Received: {getattr(args, name)}")
+    if args.update:
+        return _publish(args.update, args.results)
     from iris_keras.quiet_import import import_tensorflow_quietly
 
     import_tensorflow_quietly()
-    rows, processes = measure(args.repeats)
-    block = render(rows, processes, args.repeats)
+    rows, processes = measure(args.repeats, epochs=args.epochs)
+    block = render(rows, processes, args.repeats, epochs=args.epochs)
     print(block)
-    if not args.no_readme:
-        update_readme(block)
-        print(f"\nREADME.md updated between {START} and {END}.")
+    path = results_path(args.results)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from iris_keras.artifacts import write_text
+
+    write_text(path, block + "\n")
+    print(f"\nwritten to {path}; `make docs-update` puts it into {SPEED_PAGE}.")
+    return 0
+
+
+def _publish(page, results_dir):
+    from iris_keras.errors import IrisKerasError
+
+    try:
+        update_page(page, results_dir)
+    except IrisKerasError as error:
+        print(f"python -m iris_keras.bench: error: {error}", file=sys.stderr)
+        return 1
+    print(f"{page} updated between {START} and {END} from {results_dir}/bench-*.md.")
     return 0
 
 

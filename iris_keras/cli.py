@@ -5,6 +5,11 @@ inside the commands, so `--help`, `--version` and a typo answer at once.
 Errors are one line on stderr; exit status 2 for usage errors, 1 for other
 failures, 130 when interrupted. `--debug` (or `IRIS_KERAS_DEBUG=1`) shows
 the traceback.
+
+`train` and `study` are the one writer of their `--output` folder while they
+run (`folder_lock`): a second one on the same folder exits 1 at once, with a
+line naming the process that holds it. `evaluate` refuses a `model.keras`
+that the `metrics.json` beside it was not written with.
 """
 
 import argparse
@@ -176,12 +181,11 @@ def main(argv=None):
     debug = args.debug or os.environ.get("IRIS_KERAS_DEBUG") == "1"
     try:
         if args.command == "train":
-            _check_output(args.output)
-            return _train(args)
+            return _train(args, _command_line(argv))
         if args.command == "evaluate":
             return _evaluate(args)
         if args.command == "study":
-            return _study(args)
+            return _study(args, _command_line(argv))
         return _predict(args)
     except IrisKerasError as error:
         if debug:
@@ -207,16 +211,16 @@ def main(argv=None):
         return 1
 
 
-def _check_output(output):
-    """Checks `--output` before paying for the TensorFlow import."""
-    if output is not None:
-        from iris_keras.artifacts import prepare_output_dir
+def _command_line(argv):
+    """This command as a user typed it, for the lock file a refused second run reads."""
+    import shlex
 
-        prepare_output_dir(output)
+    return shlex.join([PROG, *(sys.argv[1:] if argv is None else argv)])
 
 
-def _train(args):
+def _train(args, command):
     from iris_keras import report
+    from iris_keras.artifacts import claim_output_dir
     from iris_keras.recipes import get_recipe
     from iris_keras.run import default_output_dir, train_recipe
 
@@ -231,32 +235,46 @@ def _train(args):
         standardize=args.standardize,
         seed=args.seed,
     )
-    output = args.output or default_output_dir(recipe.name)
-    import_tensorflow_quietly()
-    metrics = train_recipe(
-        recipe,
-        output_dir=output,
-        device=args.device,
-        verbose=0 if args.quiet else "auto",
-        fresh=args.fresh,
-        tensorboard=args.tensorboard,
-    )
+    # The folder's lock before the TensorFlow import: a second run on a busy
+    # folder is refused at once; `train_recipe` holds the same lock again.
+    with claim_output_dir(args.output or default_output_dir(recipe.name), command=command) as out:
+        import_tensorflow_quietly()
+        metrics = train_recipe(
+            recipe,
+            output_dir=out,
+            device=args.device,
+            verbose=0 if args.quiet else "auto",
+            fresh=args.fresh,
+            tensorboard=args.tensorboard,
+        )
     print(report.training_summary(metrics))
     return 0 if metrics["reload_matches"] else 1
 
 
 def _evaluate(args):
     from iris_keras import report
-    from iris_keras.loading import check_model_path, load_trained_model
+    from iris_keras.loading import (
+        check_model_matches_metrics,
+        check_model_path,
+        load_trained_model,
+    )
 
     check_model_path(args.model)
+    check_model_matches_metrics(args.model)
     import_tensorflow_quietly()
     model = load_trained_model(args.model)
     print(report.evaluation_summary(args.model, model))
     return 0
 
 
-def _study(args):
+def _study(args, command):
+    from iris_keras.artifacts import claim_output_dir
+
+    with claim_output_dir(args.output, command=command):  # study.csv, summary, plot: one writer
+        return _study_in(args)
+
+
+def _study_in(args):
     from iris_keras import study_report
     from iris_keras.study_runner import CSV_NAME, DEFAULT_WORKERS, run_study
 

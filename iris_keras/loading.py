@@ -4,8 +4,14 @@ Keras's safe mode (the default of `keras.models.load_model`, passed here
 explicitly) refuses to deserialize a `Lambda` layer's Python code, so loading
 a model file from someone else cannot run code it carries. Nothing in this
 project unpickles.
+
+`check_model_matches_metrics` refuses a `model.keras` that is not the one the
+`metrics.json` beside it was written with (`iris-keras train` records the
+model's SHA-256 there), so that scores are never read against another run's
+model.
 """
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -35,6 +41,39 @@ def check_model_path(path):
             "(e.g. runs/article/model.keras)."
         )
     return path
+
+
+def check_model_matches_metrics(path):
+    """Checks that `path` is the model its `metrics.json` describes, when one is beside it.
+
+    Args:
+        path: the model file.
+
+    Returns:
+        The SHA-256 recorded for the model, or `None` when no `metrics.json`
+        beside it records one (it predates the hashes, or is not ours).
+
+    Raises:
+        IrisKerasError: the model's SHA-256 differs from the recorded one:
+            the files come from two runs.
+    """
+    from iris_keras.artifacts import sha256_of
+
+    path = Path(path)
+    metrics_path = path.with_name("metrics.json")
+    try:
+        recorded = json.loads(metrics_path.read_text(encoding="utf-8"))["sha256"][path.name]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    actual = sha256_of(path)
+    if actual != recorded:
+        raise IrisKerasError(
+            f"Received model='{path}', which is not the model {metrics_path} describes "
+            f"(SHA-256 {actual[:12]}…, recorded {str(recorded)[:12]}…): the two files come "
+            "from different runs, or a run is still writing the folder. Retrain into this "
+            "folder, or pass the model.keras that came with this metrics.json."
+        )
+    return recorded
 
 
 def load_trained_model(path):

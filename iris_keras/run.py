@@ -8,11 +8,16 @@ into one output folder:
   `val_accuracy`;
 - `metrics.json`: test scores, per-class precision and recall, the confusion
   matrix, the seed, every hyperparameter, the `load_data` arguments, library
-  versions, the device and timings;
+  versions, the device and timings; a `run_id` and the SHA-256 of each
+  other artifact (`sha256`), so that files of two runs are never taken for
+  one run's;
 - `learning_curves.png` and `confusion_matrix.png`.
 
 Every file is written atomically, and only after training and evaluation
-succeeded, so a failed or interrupted run never replaces a good artifact.
+succeeded, so a failed or interrupted run never replaces a good artifact;
+`metrics.json` is written last. The run holds the folder's lock
+(`folder_lock`) from start to end: a second run on the same folder is
+refused instead of mixing its files with this one's.
 
 While it trains, the run keeps the state of its last finished epoch in
 `<output>/.backup/`. Rerunning the same command after a kill resumes from
@@ -23,6 +28,7 @@ interrupted; a finished run removes the backup, and `fresh=True`
 
 import platform
 import time
+import uuid
 from pathlib import Path
 
 from iris_keras import artifacts
@@ -39,10 +45,11 @@ from iris_keras.train import fit_model
 
 BACKUP_DIR = ".backup"
 TENSORBOARD_DIR = "logs"
+METRICS = "metrics.json"
 ARTIFACTS = (
     "model.keras",
     "history.csv",
-    "metrics.json",
+    METRICS,
     "learning_curves.png",
     "confusion_matrix.png",
 )
@@ -146,10 +153,18 @@ def train_recipe(
     Raises:
         IrisKerasError: a bad output folder or device, or a backup of
             another run in `output_dir`.
+        FolderBusyError: another process is writing `output_dir`.
         DivergedError: the loss became NaN or infinite; no model is saved.
     """
     started = time.perf_counter()
-    output_dir = artifacts.prepare_output_dir(output_dir)
+    with artifacts.claim_output_dir(output_dir) as output_dir:  # one writer, resume included
+        return _train_in(
+            output_dir, recipe, device, verbose, callbacks, fresh, started, tensorboard
+        )
+
+
+def _train_in(output_dir, recipe, device, verbose, callbacks, fresh, started, tensorboard):
+    """`train_recipe`'s body, run while this process holds `output_dir`'s lock."""
     import keras
 
     from iris_keras.callbacks import EpochBackup, discard_backup, restore_backup
@@ -192,6 +207,7 @@ def train_recipe(
     reloaded_scores = evaluate_model(reloaded, x_test, y_test, class_names=recipe.class_names)
 
     metrics = {
+        "run_id": uuid.uuid4().hex,
         "recipe": recipe.name,
         **scores,
         "reloaded_test_loss": reloaded_scores["test_loss"],
@@ -245,6 +261,7 @@ def tensorboard_callback(log_dir):
 
 
 def _write_artifacts(output_dir, history, metrics, recipe):
+    """Writes the artifacts beside `model.keras`; `metrics.json`, with their hashes, last."""
     import pandas as pd
 
     frame = pd.DataFrame(history)
@@ -255,7 +272,10 @@ def _write_artifacts(output_dir, history, metrics, recipe):
         output_dir / "confusion_matrix.png",
         plot_confusion_matrix(metrics["confusion_matrix"], recipe.class_names),
     )
-    artifacts.write_json(output_dir / "metrics.json", metrics)
+    metrics["sha256"] = {
+        name: artifacts.sha256_of(output_dir / name) for name in ARTIFACTS if name != METRICS
+    }
+    artifacts.write_json(output_dir / METRICS, metrics)
 
 
 def _hyperparameters(recipe):

@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from iris_keras import artifacts
-from iris_keras.errors import IrisKerasError
 from iris_keras.plots import plot_study
 
 RELIABLE_ACCURACY = 0.9
@@ -272,28 +271,12 @@ def update_readme(readme, output_dir, rows, metadata, variants):
     """
     import os
 
-    readme = Path(readme)
-    try:
-        text = readme.read_text(encoding="utf-8")
-    except OSError as error:
-        raise IrisKerasError(
-            f"Received an invalid value for `readme`, expected a readable file. "
-            f"Received: readme='{readme}' ({error.strerror})."
-        ) from None
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start < 0 or end < start:
-        raise IrisKerasError(
-            f"Received an invalid value for `readme`, expected a file with the lines "
-            f"{START_MARKER} and {END_MARKER}, in that order. Received: readme='{readme}'. "
-            "Add the two markers where the study's results belong."
-        )
-    prefix = Path(os.path.relpath(Path(output_dir).resolve(), readme.resolve().parent))
+    from iris_keras.page_block import replace_block
+
+    prefix = Path(os.path.relpath(Path(output_dir).resolve(), Path(readme).resolve().parent))
     link_prefix = "" if str(prefix) == "." else f"{prefix.as_posix()}/"
     block = summary_markdown(rows, metadata, variants, link_prefix=link_prefix)
-    head = text[: start + len(START_MARKER)]
-    mode = readme.stat().st_mode
-    artifacts.write_text(readme, f"{head}\n{block}{text[end:]}")
-    readme.chmod(mode)  # the atomic writer's temporary file is private (0600)
+    replace_block(readme, block, start=START_MARKER, end=END_MARKER, name="readme")
 
 
 def _reliable(accuracy):

@@ -11,6 +11,8 @@ does is one of the study's rows: `--seeds 20` runs seeds 42 to 61.
 
 Rows recorded with other hyperparameters (another `--epochs`, or a recipe
 changed since) are never mixed in: the study refuses to resume over them.
+Nor are two studies' rows: the study holds its folder's lock
+(`folder_lock`) while it runs, and a second study on it is refused.
 """
 
 import contextlib
@@ -104,15 +106,21 @@ def run_study(
         UsageError: a bad `seeds`, `epochs` or `workers`.
         IrisKerasError: an unusable output folder, or a `study.csv` recorded
             with other columns, hyperparameters or library versions.
+        FolderBusyError: another process is writing `output_dir`.
     """
-    from iris_keras.device import cpu_description
-    from iris_keras.run import library_versions
-
     seed_list = study_seeds(seeds)
     epochs = None if epochs is None else check_positive_int("epochs", epochs)
     workers = check_positive_int("workers", workers)
     variants = study_variants() if variants is None else list(variants)
-    output_dir = artifacts.prepare_output_dir(output_dir)
+    with artifacts.claim_output_dir(output_dir) as output_dir:  # one study per folder
+        return _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream)
+
+
+def _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream):
+    """`run_study`'s body, run while this process holds `output_dir`'s lock."""
+    from iris_keras.device import cpu_description
+    from iris_keras.run import library_versions
+
     csv_path, metadata_path = output_dir / CSV_NAME, output_dir / METADATA_NAME
 
     recorded = read_rows(csv_path)

@@ -1,7 +1,10 @@
-"""Shared fixtures: a small trained run, made once per test process."""
+"""Shared fixtures: a small trained run, made once per test process; lock helpers."""
 
+import contextlib
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +16,14 @@ FEW_EPOCHS = 3
 def cli_command(*args):
     """The command line that runs `iris-keras ARGS` in a fresh Python process."""
     return [sys.executable, "-m", "iris_keras", *map(str, args)]
+
+
+def quiet_train_command(output, *, epochs, seed, recipe="multiclass"):
+    """`iris-keras train` of `recipe` into `output` on the CPU, without a progress bar."""
+    return cli_command(
+        "train", "--recipe", recipe, "--epochs", epochs, "--seed", seed, "--output", output,
+        "--quiet", "--device", "cpu",
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +63,43 @@ def chromium():
     driver = start_chromium()
     yield driver
     driver.quit()
+
+
+HOLDER_SCRIPT = """
+import sys
+from iris_keras.folder_lock import hold
+with hold(sys.argv[1], command="a holder in a test"):
+    print("held", flush=True)
+    sys.stdin.read()
+"""
+
+
+@contextlib.contextmanager
+def held_by_another_process(folder, script=HOLDER_SCRIPT):
+    """Runs `script` (argument: `folder`) in a child process for the `with` block.
+
+    Handshake, no sleep: the child prints `held` once it holds the lock and
+    keeps it until its standard input closes. Yields the `Popen`.
+    """
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, str(folder)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout.readline() == "held\n"
+        yield child
+    finally:
+        child.stdin.close()
+        child.wait(timeout=60)
+        child.stdout.close()
+
+
+def folder_snapshot(folder):
+    """Every file under `folder` with its bytes and modification time, to prove nothing changed."""
+    return {
+        path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(Path(folder).rglob("*"))
+        if path.is_file()
+    }

@@ -1,8 +1,18 @@
-"""The benchmark's report (its timings are measured by `make bench`, never asserted)."""
+"""The benchmark's report and where it goes (timings are measured by `make bench`, never asserted).
+
+Measuring writes `runs/bench/bench-<backend>.md` and no tracked file;
+publishing into a page is `--update PAGE` (`make docs-update`).
+"""
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from iris_keras import bench
+
+REPO = Path(__file__).resolve().parent.parent
 
 ROWS = [
     ("(a) naive", 8.0, 1.0, 0.967),
@@ -20,15 +30,98 @@ def test_render_gives_ratios_and_not_available():
     assert "TensorFlow" in block and "median of 1" in block
 
 
-def test_update_readme_replaces_only_the_block(tmp_path):
-    readme = tmp_path / "README.md"
-    readme.write_text(f"before\n{bench.START}\nold\n{bench.END}\nafter\n")
-    bench.update_readme("new table", readme=readme)
-    assert readme.read_text() == f"before\n{bench.START}\nnew table\n{bench.END}\nafter\n"
+def _tracked_changes():
+    """`git status` of the repository: what a command changed in tracked (or new) files."""
+    return subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
-def test_repeats_must_be_positive(capsys):
+def _page(tmp_path):
+    page = tmp_path / "speed.md"
+    page.write_text(f"# Speed\n\n{bench.START}\nold table\n{bench.END}\n\nMore prose.\n")
+    return page
+
+
+def _results(tmp_path, **tables):
+    results = tmp_path / "results"
+    results.mkdir()
+    for backend, table in tables.items():
+        bench.results_path(results, backend).write_text(table + "\n")
+    return results
+
+
+def test_update_puts_the_one_result_into_the_block_and_nothing_else(tmp_path, capsys):
+    page, results = _page(tmp_path), _results(tmp_path, tensorflow="| tf table |")
+    assert bench.main(["--update", str(page), "--results", str(results)]) == 0
+    expected = f"# Speed\n\n{bench.START}\n| tf table |\n{bench.END}\n\nMore prose.\n"
+    assert page.read_text() == expected
+    assert f"{page} updated" in capsys.readouterr().out
+    assert bench.main(["--update", str(page), "--results", str(results)]) == 0
+    assert page.read_text() == expected  # idempotent
+
+
+def test_update_combines_every_backend_measured(tmp_path):
+    results = _results(tmp_path, tensorflow="| tf table |", jax="| jax table |")
+    assert bench.combined_results(results) == (
+        "**Keras backend: jax**\n\n| jax table |\n\n**Keras backend: tensorflow**\n\n| tf table |"
+    )
+
+
+@pytest.mark.parametrize(
+    "make_page, make_results, match",
+    [
+        pytest.param(
+            _page, lambda tmp: tmp, "which has none. Run `make bench` first", id="no-results"
+        ),
+        pytest.param(
+            lambda tmp: tmp / "missing.md",
+            lambda tmp: _results(tmp, tensorflow="t"),
+            "expected a readable file",
+            id="no-page",
+        ),
+    ],
+)
+def test_update_errors_are_one_line(tmp_path, capsys, make_page, make_results, match):
+    page, results = make_page(tmp_path), make_results(tmp_path)
+    assert bench.main(["--update", str(page), "--results", str(results)]) == 1
+    error = capsys.readouterr().err
+    assert match in error and error.count("\n") == 1
+
+
+def test_measuring_writes_the_results_file_and_no_tracked_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(bench, "measure", lambda repeats, epochs: (ROWS, PROCESSES))
+    before = _tracked_changes()
+    assert bench.main(["--repeats", "1", "--results", str(tmp_path / "bench")]) == 0
+    assert _tracked_changes() == before
+    table = bench.results_path(tmp_path / "bench").read_text()
+    assert table.startswith("Measured ") and "| (b) ours | 1.000 | 8.0× | 0.967 |" in table
+    assert table.strip() in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_real_bench_run_leaves_git_status_unchanged(tmp_path):
+    before = _tracked_changes()
+    command = ["-m", "iris_keras.bench", "--repeats", "1", "--epochs", "1"]
+    result = subprocess.run(
+        [sys.executable, *command, "--results", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert _tracked_changes() == before
+    [written] = tmp_path.iterdir()
+    assert written.name.startswith("bench-") and "| training, 1 epochs |" in written.read_text()
+
+
+@pytest.mark.parametrize("option", ["--repeats", "--epochs"])
+def test_counts_must_be_positive(capsys, option):
     with pytest.raises(SystemExit) as exit_info:
-        bench.main(["--repeats", "0"])
+        bench.main([option, "0"])
     assert exit_info.value.code == 2
-    assert "--repeats must be a positive integer. Received: 0" in capsys.readouterr().err
+    assert f"{option} must be a positive integer. Received: 0" in capsys.readouterr().err

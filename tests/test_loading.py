@@ -1,12 +1,14 @@
 """Safe loading: a model file cannot run code it carries; bad files get one line."""
 
+import hashlib
+import json
 import zipfile
 
 import keras
 import pytest
 
 from iris_keras.errors import IrisKerasError
-from iris_keras.loading import load_trained_model
+from iris_keras.loading import check_model_matches_metrics, load_trained_model
 
 
 @pytest.fixture
@@ -88,3 +90,35 @@ def test_wrong_suffix(tmp_path):
 def test_real_model_loads(article_run):
     _, output_dir = article_run
     assert load_trained_model(output_dir / "model.keras").name == "iris_binary_virginica"
+
+
+MODEL_BYTES = b"stand-in for a model archive"
+DIGEST = hashlib.sha256(MODEL_BYTES).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "metrics, expected",
+    [
+        pytest.param(None, None, id="no-metrics-json"),
+        pytest.param({"test_accuracy": 0.9}, None, id="metrics-without-hashes"),
+        pytest.param("not json", None, id="metrics-not-json"),
+        pytest.param({"sha256": {"model.keras": DIGEST}}, DIGEST, id="matching"),
+    ],
+)
+def test_model_and_metrics_that_may_sit_together(tmp_path, metrics, expected):
+    (tmp_path / "model.keras").write_bytes(MODEL_BYTES)
+    if metrics is not None:
+        text = metrics if isinstance(metrics, str) else json.dumps(metrics)
+        (tmp_path / "metrics.json").write_text(text)
+    assert check_model_matches_metrics(tmp_path / "model.keras") == expected
+
+
+def test_a_model_of_another_run_is_refused(tmp_path):
+    (tmp_path / "model.keras").write_bytes(MODEL_BYTES)
+    other = hashlib.sha256(b"another run's model").hexdigest()
+    (tmp_path / "metrics.json").write_text(json.dumps({"sha256": {"model.keras": other}}))
+    with pytest.raises(
+        IrisKerasError, match=rf"SHA-256 {DIGEST[:12]}…, recorded {other[:12]}…"
+    ) as error:
+        check_model_matches_metrics(tmp_path / "model.keras")
+    assert "\n" not in str(error.value)

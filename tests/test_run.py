@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from iris_keras.artifacts import sha256_of
 from iris_keras.evaluate import evaluate_model, load_test_split
 from iris_keras.run import ARTIFACTS
 
@@ -19,6 +20,10 @@ def test_artifacts_are_written(run, request):
     assert list(history.columns) == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
     assert len(history) == FEW_EPOCHS
     assert json.loads((output_dir / "metrics.json").read_text()) == metrics
+    assert len(metrics["run_id"]) == 32
+    assert metrics["sha256"] == {
+        name: sha256_of(output_dir / name) for name in ARTIFACTS if name != "metrics.json"
+    }
     for png in ("learning_curves.png", "confusion_matrix.png"):
         assert (output_dir / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
