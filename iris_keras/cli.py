@@ -13,6 +13,7 @@ import sys
 
 from iris_keras import __version__
 from iris_keras.datasets.iris import SPECIES
+from iris_keras.distribute import STRATEGIES, check_distribute
 from iris_keras.errors import (
     IrisKerasError,
     UsageError,
@@ -110,6 +111,19 @@ def build_parser():
     train.add_argument("--seed", type=_typed(int, lambda v: check_non_negative_int("seed", v)))
     train.add_argument("--output", help="output folder (default: runs/<recipe>)")
     train.add_argument("--device", type=_choice("device", ("auto", "cpu", "gpu")), default="auto")
+    train.add_argument(
+        "--distribute",
+        type=_choice("distribute", STRATEGIES),
+        default="none",
+        help="data-parallel training (TensorFlow): none, mirrored (one process, --replicas "
+        "devices) or multi-worker (one process per worker, cluster in TF_CONFIG)",
+    )
+    train.add_argument(
+        "--replicas",
+        type=_typed(int, lambda v: check_positive_int("replicas", v)),
+        help="replicas of --distribute mirrored; the CPU is split when there are fewer "
+        "devices (default: every GPU, else 2)",
+    )
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.add_argument(
         "--fresh",
@@ -171,6 +185,7 @@ def main(argv=None):
     debug = args.debug or os.environ.get("IRIS_KERAS_DEBUG") == "1"
     try:
         if args.command == "train":
+            check_distribute(args.distribute, args.replicas)
             _check_output(args.output)
             return _train(args)
         if args.command == "evaluate":
@@ -234,6 +249,8 @@ def _train(args):
         device=args.device,
         verbose=0 if args.quiet else "auto",
         fresh=args.fresh,
+        distribute=args.distribute,
+        replicas=args.replicas,
     )
     print(report.training_summary(metrics))
     return 0 if metrics["reload_matches"] else 1
