@@ -215,6 +215,11 @@ def strategy_scope(strategy):
 def lost_workers_reported(strategy):
     """Turns TensorFlow's error for a dead or hung worker into one line that names it.
 
+    A worker that dies stops sending heartbeats to the cluster's coordination
+    service (the survivors fail in about 10 s), or resets its connections (at
+    once); one that hangs makes a collective outlast
+    `COLLECTIVE_TIMEOUT_SECONDS`.
+
     Raises:
         IrisKerasError: a worker stopped answering during the block.
     """
@@ -226,15 +231,26 @@ def lost_workers_reported(strategy):
         if not _is_multi_worker(strategy):
             raise
         workers, index = read_tf_config()
-        lost = sorted({int(task) for task in re.findall(r"task:(\d+)", str(error))} - {index})
-        names = ", ".join(
-            f"worker {task} ({workers[task]})" for task in lost if task < len(workers)
-        )
-        raise IrisKerasError(
-            f"Lost {names or 'a worker'}: it stopped answering during training "
-            f"({type(error).__name__}). Restart every worker with the same command to "
-            "resume from the chief's last backup."
-        ) from None
+        raise IrisKerasError(lost_worker_message(error, workers, index)) from None
+
+
+def lost_worker_message(error, workers, index):
+    """The one-line message for `error`, naming the workers it mentions other than `index`.
+
+    Example:
+    >>> error = RuntimeError("unhealthy (stopped sending heartbeats): /job:worker/replica:0/task:1")
+    >>> lost_worker_message(error, ["10.0.0.1:2222", "10.0.0.2:2222"], 0)[:38]
+    'Lost worker 1 (10.0.0.2:2222): it stop'
+    """
+    tasks = {
+        int(task) for task in re.findall(r"/job:worker/(?:replica:\d+/)?task:(\d+)", str(error))
+    }
+    lost = sorted(task for task in tasks - {index} if task < len(workers))
+    names = " and ".join(f"worker {task} ({workers[task]})" for task in lost) or "a worker"
+    return (
+        f"Lost {names}: it stopped answering during training ({type(error).__name__}). "
+        "Restart every worker with the same command to resume from the chief's last backup."
+    )
 
 
 def sync_from_chief(strategy, model, epoch):
