@@ -310,6 +310,75 @@ def render(rows, processes, repeats):
     return "\n".join(lines)
 
 
+STRATEGY_RUNS = {
+    "one device (`--distribute none`)": ("none", 1),
+    "mirrored, 2 logical CPUs (`--distribute mirrored --replicas 2`)": ("mirrored", 1),
+    "multi-worker, 2 processes on 127.0.0.1 (`--distribute multi-worker`)": ("multi-worker", 2),
+}
+
+
+def measure_strategies(repeats):
+    """Times `iris-keras train --distribute ...` per strategy, in fresh processes (§6).
+
+    Returns:
+        Rows `(name, median fit seconds, median wall seconds, test accuracy)`;
+        the fit seconds are the chief's `metrics.json` `timings.fit_seconds`.
+    """
+    import json
+
+    from iris_keras.distribute import local_tf_configs
+
+    times = {name: [] for name in STRATEGY_RUNS}
+    accuracies = {}
+    for _ in range(repeats):
+        for name, (distribute, processes) in STRATEGY_RUNS.items():
+            with tempfile.TemporaryDirectory() as output:
+                command = [sys.executable, "-m", "iris_keras", "train", "--quiet"]
+                command += ["--fresh", "--output", output, "--distribute", distribute]
+                configs = local_tf_configs(processes) if distribute == "multi-worker" else [None]
+                env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+                started = time.perf_counter()
+                workers = [
+                    subprocess.Popen(
+                        command,
+                        env={**env, "TF_CONFIG": config} if config else env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                    for config in configs
+                ]
+                if any(worker.wait(timeout=600) != 0 for worker in workers):
+                    raise RuntimeError(f"`iris-keras train --distribute {distribute}` failed")
+                wall = time.perf_counter() - started
+                metrics = json.loads((Path(output) / "metrics.json").read_text(encoding="utf-8"))
+            times[name].append((metrics["timings"]["fit_seconds"], wall))
+            accuracies[name] = metrics["test_accuracy"]
+    return [
+        (
+            name,
+            statistics.median(fit for fit, _ in runs),
+            statistics.median(wall for _, wall in runs),
+            accuracies[name],
+        )
+        for name, runs in times.items()
+    ]
+
+
+def render_strategies(rows):
+    """The markdown table of `measure_strategies`: the cost of data parallelism on iris."""
+    baseline = rows[0][1]
+    lines = [
+        "| §6 data parallel, article recipe | `fit` seconds | vs one device "
+        "| wall seconds | test accuracy |",
+        "|---|---|---|---|---|",
+    ]
+    for name, fit, wall, accuracy in rows:
+        lines.append(
+            f"| {name} | {fit:.2f} | {fit / baseline:.1f}× | {wall:.1f} | {accuracy:.3f} |"
+        )
+    return "\n".join(lines)
+
+
 def update_readme(block, readme=README):
     """Replaces the README's bench block with `block`."""
     text = readme.read_text(encoding="utf-8")
@@ -334,6 +403,7 @@ def main(argv=None):
     import_tensorflow_quietly()
     rows, processes = measure(args.repeats)
     block = render(rows, processes, args.repeats)
+    block += "\n\n" + render_strategies(measure_strategies(args.repeats))
     print(block)
     if not args.no_readme:
         update_readme(block)

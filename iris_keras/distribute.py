@@ -178,6 +178,31 @@ def read_tf_config():
     return workers, index
 
 
+def local_tf_configs(count):
+    """The `TF_CONFIG` of each of `count` workers on this machine, on free loopback ports.
+
+    Returns:
+        A list of `count` JSON strings; give worker `i` the `i`-th as its
+        `TF_CONFIG` environment variable.
+    """
+    import socket
+
+    count = check_positive_int("count", count)
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))  # the system picks a free port
+        workers = [f"127.0.0.1:{sock.getsockname()[1]}" for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+    cluster = {"worker": workers}
+    return [
+        json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})
+        for index in range(count)
+    ]
+
+
 def is_chief(distribute="none"):
     """Whether this process writes the artifacts: yes, unless it is worker 1, 2, ... of a cluster.
 

@@ -15,7 +15,6 @@ against the one-device run, within float rounding.
 import json
 import os
 import signal
-import socket
 import subprocess
 import time
 
@@ -28,6 +27,7 @@ from iris_keras.distribute import (
     check_distribute,
     describe_strategy,
     is_chief,
+    local_tf_configs,
     lost_worker_message,
     make_strategy,
     read_tf_config,
@@ -161,18 +161,6 @@ def test_the_cpu_cannot_be_split_once_tensorflow_runs():
         use_logical_cpus(64)
 
 
-def free_loopback_addresses(count):
-    """`count` `127.0.0.1:port` addresses whose ports were free a moment ago."""
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [f"127.0.0.1:{sock.getsockname()[1]}" for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
-
-
 def train_command(output, distribute, *extra):
     return cli_command(
         "train", "--epochs", EPOCHS, "--output", output, "--quiet", "--device", "cpu",
@@ -180,15 +168,20 @@ def train_command(output, distribute, *extra):
     )  # fmt: skip
 
 
-def start_workers(output, workers, logs):
-    """Starts one `iris-keras train --distribute multi-worker` process per worker."""
+def start_workers(output, logs):
+    """Starts two `iris-keras train --distribute multi-worker` processes on loopback ports.
+
+    Returns:
+        The processes and the workers' addresses.
+    """
     processes = []
-    for index in range(len(workers)):
-        env = {**os.environ, "TF_CONFIG": tf_config(workers, index)}
+    configs = local_tf_configs(2)
+    for index, config in enumerate(configs):
+        env = {**os.environ, "TF_CONFIG": config}
         processes.append(
             start(train_command(output, "multi-worker"), logs / f"worker-{index}.log", env)
         )
-    return processes
+    return processes, json.loads(configs[0])["cluster"]["worker"]
 
 
 def start(command, log_path, env=None):
@@ -222,8 +215,7 @@ def three_runs(tmp_path_factory):
             train_command(runs["mirrored"], "mirrored", "--replicas", 2), root / "mirrored.log"
         )
         started.append(mirrored)
-        workers = free_loopback_addresses(2)
-        first = start_workers(runs["multi-worker"], workers, root)
+        first, workers = start_workers(runs["multi-worker"], root)
         started += first
         train_recipe(
             get_recipe("article", epochs=EPOCHS),
@@ -244,7 +236,7 @@ def three_runs(tmp_path_factory):
         killed_at = backup_epoch(runs["multi-worker"])
         survivor_log = (root / "worker-0.log").read_text()
 
-        second = start_workers(runs["multi-worker"], free_loopback_addresses(2), root)
+        second, _ = start_workers(runs["multi-worker"], root)
         started += second
         statuses = [process.wait(timeout=RUN_TIMEOUT_SECONDS) for process in second]
         assert statuses == [0, 0], (root / "worker-0.log").read_text()
@@ -324,3 +316,12 @@ def test_the_resumed_workers_end_where_an_uninterrupted_mirrored_run_ends(three_
     assert sorted(path.name for path in runs["multi-worker"].iterdir()) == sorted(
         path.name for path in runs["one-device"].iterdir()
     )  # no backup left, nothing from worker 1
+
+
+def test_local_tf_configs_describe_one_cluster_on_distinct_loopback_ports(monkeypatch):
+    configs = local_tf_configs(2)
+    for index, config in enumerate(configs):
+        monkeypatch.setenv("TF_CONFIG", config)
+        workers, own_index = read_tf_config()
+        assert own_index == index and len(set(workers)) == 2
+        assert all(worker.startswith("127.0.0.1:") for worker in workers)
