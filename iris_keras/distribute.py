@@ -71,6 +71,7 @@ def make_strategy(distribute="none", *, replicas=None):
         )
     import tensorflow as tf
 
+    tf.get_logger().setLevel("WARNING")  # not a line per all-reduce ("Reduce to ...")
     if distribute == "mirrored":
         return tf.distribute.MirroredStrategy(_replica_devices(replicas))
     return _multi_worker_strategy_class()(
@@ -349,3 +350,48 @@ def _multi_worker_strategy_class():
             return tf.nest.map_structure(reduce_one, value)
 
     return MultiWorkerStrategy
+
+
+def replica_gradients(model, strategy, x, y):
+    """The all-reduce of one step, shown: each replica's gradient and their mean.
+
+    `strategy` splits the global batch `(x, y)` into one slice per replica;
+    each replica computes the gradient of its slice's mean loss, and the
+    all-reduce averages them, as `fit` does in every step:
+
+        g = (g_replica_0 + ... + g_replica_{n-1}) / n
+
+    Args:
+        model: a compiled model built under `strategy`'s scope.
+        strategy: a `tf.distribute.Strategy` with replicas on this process.
+        x: one global batch of features, shape `(batch, 4)`.
+        y: its labels.
+
+    Returns:
+        `(per_replica, averaged)`: a list (one entry per replica) of lists of
+        NumPy gradients, one per trainable weight, and the all-reduced list.
+    """
+    import numpy as np
+    import tensorflow as tf
+
+    batch = strategy.experimental_distribute_dataset(
+        tf.data.Dataset.from_tensor_slices((x, y)).batch(len(x))
+    )
+    x_replicas, y_replicas = next(iter(batch))
+
+    def step(x_slice, y_slice):
+        with tf.GradientTape() as tape:
+            # Keras divides each replica's loss by the number of replicas.
+            loss = model.compute_loss(x=x_slice, y=y_slice, y_pred=model(x_slice, training=True))
+        scaled = tape.gradient(loss, [v.value for v in model.trainable_variables])
+        context = tf.distribute.get_replica_context()
+        return scaled, context.all_reduce(tf.distribute.ReduceOp.SUM, scaled)
+
+    scaled, summed = strategy.run(tf.function(step), args=(x_replicas, y_replicas))
+    replicas = strategy.num_replicas_in_sync
+    per_replica = [
+        [np.asarray(gradient) * replicas for gradient in gradients]
+        for gradients in zip(*[strategy.experimental_local_results(g) for g in scaled], strict=True)
+    ]
+    averaged = [np.asarray(strategy.experimental_local_results(g)[0]) for g in summed]
+    return per_replica, averaged
