@@ -82,7 +82,7 @@ format: $(STAMP) ## format and fix lint in place
 	$(BIN)/ruff check --fix iris_keras tests
 
 bench: $(STAMP) ## time the naive listing against ours; table in runs/bench/ (tracked files untouched)
-	$(BIN)/python -m iris_keras.bench --repeats 3
+	$(BIN)/python -m iris_keras.bench --repeats 3 --strategies
 
 docs-update: $(STAMP) ## rewrite the bench block of docs/speed.md (SPEED_PAGE) from runs/bench/bench-*.md
 	$(BIN)/python -m iris_keras.bench --update $(SPEED_PAGE)

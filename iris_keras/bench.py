@@ -21,7 +21,8 @@ explicit step: `--update PAGE` (`make docs-update`) rewrites the page's block
 between `<!-- bench:start -->` and `<!-- bench:end -->` from the results
 files there, one per Keras backend measured.
 
-Run: `python -m iris_keras.bench [--repeats 3] [--epochs 100] [--results runs/bench]`,
+Run: `python -m iris_keras.bench [--repeats 3] [--epochs 100] [--strategies]
+[--results runs/bench]`,
 then `python -m iris_keras.bench --update docs/speed.md`.
 """
 
@@ -317,6 +318,76 @@ def render(rows, processes, repeats, *, epochs=EPOCHS):
     return "\n".join(lines)
 
 
+STRATEGY_RUNS = {
+    "one device (`--distribute none`)": ("none", 1),
+    "mirrored, 2 logical CPUs (`--distribute mirrored --replicas 2`)": ("mirrored", 1),
+    "multi-worker, 2 processes on 127.0.0.1 (`--distribute multi-worker`)": ("multi-worker", 2),
+}
+
+
+def measure_strategies(repeats, *, epochs=EPOCHS):
+    """Times `iris-keras train --distribute ...` per strategy, in fresh processes (§6).
+
+    Returns:
+        Rows `(name, median fit seconds, median wall seconds, test accuracy)`;
+        the fit seconds are the chief's `metrics.json` `timings.fit_seconds`.
+    """
+    import json
+
+    from iris_keras.distribute import local_tf_configs
+
+    times = {name: [] for name in STRATEGY_RUNS}
+    accuracies = {}
+    for _ in range(repeats):
+        for name, (distribute, processes) in STRATEGY_RUNS.items():
+            with tempfile.TemporaryDirectory() as output:
+                command = [sys.executable, "-m", "iris_keras", "train", "--quiet"]
+                command += ["--fresh", "--output", output, "--distribute", distribute]
+                command += ["--epochs", str(epochs)]
+                configs = local_tf_configs(processes) if distribute == "multi-worker" else [None]
+                env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+                started = time.perf_counter()
+                workers = [
+                    subprocess.Popen(
+                        command,
+                        env={**env, "TF_CONFIG": config} if config else env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                    for config in configs
+                ]
+                if any(worker.wait(timeout=600) != 0 for worker in workers):
+                    raise RuntimeError(f"`iris-keras train --distribute {distribute}` failed")
+                wall = time.perf_counter() - started
+                metrics = json.loads((Path(output) / "metrics.json").read_text(encoding="utf-8"))
+            times[name].append((metrics["timings"]["fit_seconds"], wall))
+            accuracies[name] = metrics["test_accuracy"]
+    return [
+        (
+            name,
+            statistics.median(fit for fit, _ in runs),
+            statistics.median(wall for _, wall in runs),
+            accuracies[name],
+        )
+        for name, runs in times.items()
+    ]
+
+
+def render_strategies(rows):
+    """The markdown table of `measure_strategies`: the cost of data parallelism on iris."""
+    baseline = rows[0][1]
+    lines = [
+        "| §6 data parallel, article recipe | `fit` seconds | vs one device "
+        "| wall seconds | test accuracy |",
+        "|---|---|---|---|---|",
+    ]
+    for name, fit, wall, accuracy in rows:
+        lines.append(
+            f"| {name} | {fit:.2f} | {fit / baseline:.1f}× | {wall:.1f} | {accuracy:.3f} |"
+        )
+    return "\n".join(lines)
+
+
 def results_path(results_dir=RESULTS_DIR, backend=None):
     """Where a bench run on `backend` keeps its table: `<results_dir>/bench-<backend>.md`.
 
@@ -378,6 +449,11 @@ def main(argv=None):
         help=f"folder of the bench-<backend>.md results (default {RESULTS_DIR})",
     )
     parser.add_argument(
+        "--strategies",
+        action="store_true",
+        help="also time `iris-keras train --distribute` per strategy (§6)",
+    )
+    parser.add_argument(
         "--update",
         metavar="PAGE",
         help="measure nothing: rewrite PAGE's bench block from the results files",
@@ -393,6 +469,8 @@ def main(argv=None):
     import_tensorflow_quietly()
     rows, processes = measure(args.repeats, epochs=args.epochs)
     block = render(rows, processes, args.repeats, epochs=args.epochs)
+    if args.strategies:
+        block += "\n\n" + render_strategies(measure_strategies(args.repeats, epochs=args.epochs))
     print(block)
     path = results_path(args.results)
     path.parent.mkdir(parents=True, exist_ok=True)

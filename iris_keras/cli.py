@@ -13,11 +13,13 @@ that the `metrics.json` beside it was not written with.
 """
 
 import argparse
+import contextlib
 import os
 import sys
 
 from iris_keras import __version__
 from iris_keras.datasets.iris import SPECIES
+from iris_keras.distribute import STRATEGIES, check_distribute, is_chief
 from iris_keras.errors import (
     IrisKerasError,
     UsageError,
@@ -115,6 +117,19 @@ def build_parser():
     train.add_argument("--seed", type=_typed(int, lambda v: check_non_negative_int("seed", v)))
     train.add_argument("--output", help="output folder (default: runs/<recipe>)")
     train.add_argument("--device", type=_choice("device", ("auto", "cpu", "gpu")), default="auto")
+    train.add_argument(
+        "--distribute",
+        type=_choice("distribute", STRATEGIES),
+        default="none",
+        help="data-parallel training (TensorFlow): none, mirrored (one process, --replicas "
+        "devices) or multi-worker (one process per worker, cluster in TF_CONFIG)",
+    )
+    train.add_argument(
+        "--replicas",
+        type=_typed(int, lambda v: check_positive_int("replicas", v)),
+        help="replicas of --distribute mirrored; the CPU is split when there are fewer "
+        "devices (default: every GPU, else 2)",
+    )
     train.add_argument("--quiet", action="store_true", help="no progress bar")
     train.add_argument(
         "--tensorboard",
@@ -181,6 +196,7 @@ def main(argv=None):
     debug = args.debug or os.environ.get("IRIS_KERAS_DEBUG") == "1"
     try:
         if args.command == "train":
+            check_distribute(args.distribute, args.replicas)
             return _train(args, _command_line(argv))
         if args.command == "evaluate":
             return _evaluate(args)
@@ -236,8 +252,15 @@ def _train(args, command):
         seed=args.seed,
     )
     # The folder's lock before the TensorFlow import: a second run on a busy
-    # folder is refused at once; `train_recipe` holds the same lock again.
-    with claim_output_dir(args.output or default_output_dir(recipe.name), command=command) as out:
+    # folder is refused at once; `train_recipe` holds the same lock again. In a
+    # multi-worker run only the chief writes (and locks) the folder.
+    output = args.output or default_output_dir(recipe.name)
+    claim = (
+        claim_output_dir(output, command=command)
+        if is_chief(args.distribute)
+        else contextlib.nullcontext(output)
+    )
+    with claim as out:
         import_tensorflow_quietly()
         metrics = train_recipe(
             recipe,
@@ -246,6 +269,8 @@ def _train(args, command):
             verbose=0 if args.quiet else "auto",
             fresh=args.fresh,
             tensorboard=args.tensorboard,
+            distribute=args.distribute,
+            replicas=args.replicas,
         )
     print(report.training_summary(metrics))
     return 0 if metrics["reload_matches"] else 1

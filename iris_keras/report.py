@@ -8,12 +8,23 @@ def training_summary(metrics):
         if metrics["reload_matches"]
         else "DIFFERENT from the trained model: this is a bug, please report it"
     )
+    distribution = metrics.get("distribution", {"strategy": "none", "worker": 0})
+    artifacts = (
+        f"{metrics['output_dir']}/"
+        if distribution["worker"] == 0
+        else "written by the chief, worker 0 (this worker's copies are deleted)"
+    )
     lines = [
         f"recipe          {metrics['recipe']}",
         f"test accuracy   {metrics['test_accuracy']:.4f}",
         f"test loss       {metrics['test_loss']:.4f}",
         f"reloaded model  {reload}",
         f"device          {metrics['device']}",
+        *(
+            [f"distributed     {_distribution_text(distribution)}"]
+            if distribution["strategy"] != "none"
+            else []
+        ),
         f"seed            {metrics['seed']}",
         *(
             [f"resumed         from epoch {metrics['resumed_from_epoch']} (backup)"]
@@ -22,7 +33,7 @@ def training_summary(metrics):
         ),
         f"elapsed         {metrics['timings']['total_seconds']:.1f} s "
         f"(fit {metrics['timings']['fit_seconds']:.1f} s)",
-        f"artifacts       {metrics['output_dir']}/",
+        f"artifacts       {artifacts}",
         *(
             [f"tensorboard     {metrics['tensorboard_logs']}/ (make tensorboard)"]
             if metrics.get("tensorboard_logs")
@@ -30,6 +41,13 @@ def training_summary(metrics):
         ),
     ]
     return "\n".join(lines)
+
+
+def _distribution_text(distribution):
+    text = f"{distribution['strategy']}, {distribution['replicas']} replicas"
+    if distribution["strategy"] == "multi-worker":
+        text += f" (this is worker {distribution['worker']} of {distribution['workers']})"
+    return text
 
 
 def evaluation_summary(model_path, model):

@@ -27,6 +27,8 @@ interrupted; a finished run removes the backup, and `fresh=True`
 """
 
 import platform
+import shutil
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -36,6 +38,14 @@ from iris_keras.batches import steps_per_epoch
 from iris_keras.compile import compile_model
 from iris_keras.datasets import iris
 from iris_keras.device import select_device
+from iris_keras.distribute import (
+    describe_strategy,
+    is_chief,
+    lost_workers_reported,
+    make_strategy,
+    strategy_scope,
+    sync_from_chief,
+)
 from iris_keras.errors import DivergedError, UsageError
 from iris_keras.evaluate import evaluate_model
 from iris_keras.model import build_model
@@ -71,26 +81,32 @@ def split_for(recipe):
     return (x_fit, y_fit), (x_val, y_val), (x_test, y_test)
 
 
-def build_for(recipe, x_fit):
+def build_for(recipe, x_fit, *, strategy=None):
     """Builds and compiles the recipe's model, adapted to the training features.
 
     The model runs one epoch's batches per compiled call
-    (`steps_per_execution`): the same steps, less Python between them.
+    (`steps_per_execution`): the same steps, less Python between them. Under
+    a `tf.distribute` strategy (`distribute.make_strategy`) it is built and
+    compiled in the strategy's scope, one batch per call: Keras 3.15's
+    multi-step loop fails under a `MirroredStrategy`.
     """
-    model = build_model(
-        x_fit,
-        target=recipe.target,
-        units=recipe.units,
-        standardize=recipe.standardize,
-        positive_class=recipe.positive_class if recipe.target == "binary" else None,
-    )
-    return compile_model(
-        model,
-        target=recipe.target,
-        learning_rate=recipe.learning_rate,
-        momentum=recipe.momentum,
-        steps_per_execution=steps_per_epoch(len(x_fit), batch_size=recipe.batch_size),
-    )
+    with strategy_scope(strategy):
+        model = build_model(
+            x_fit,
+            target=recipe.target,
+            units=recipe.units,
+            standardize=recipe.standardize,
+            positive_class=recipe.positive_class if recipe.target == "binary" else None,
+        )
+        return compile_model(
+            model,
+            target=recipe.target,
+            learning_rate=recipe.learning_rate,
+            momentum=recipe.momentum,
+            steps_per_execution=1
+            if strategy is not None
+            else steps_per_epoch(len(x_fit), batch_size=recipe.batch_size),
+        )
 
 
 def fit_recipe(model, recipe, fit_data, validation_data, **fit_kwargs):
@@ -128,11 +144,16 @@ def train_recipe(
     callbacks=(),
     fresh=False,
     tensorboard=False,
+    distribute="none",
+    replicas=None,
 ):
     """Trains a recipe, evaluates it, saves and reloads the model, writes the artifacts.
 
     Resumes from the backup of an interrupted run of the same recipe in the
-    same `output_dir`, unless `fresh`.
+    same `output_dir`, unless `fresh`. In a multi-worker run every worker
+    trains, and only the chief (worker 0) holds `output_dir`, keeps the backup
+    and writes the artifacts; the others write into a temporary folder they
+    delete, and take the chief's weights and epoch when a run resumes.
 
     Args:
         recipe: a `Recipe`, e.g. `get_recipe("article")`.
@@ -146,6 +167,9 @@ def train_recipe(
         tensorboard: also write Keras's TensorBoard logs (training and
             validation loss and accuracy per epoch) into `<output_dir>/logs/`.
             Defaults to `False`.
+        distribute: `"none"`, `"mirrored"` or `"multi-worker"`
+            (`distribute.make_strategy`). Defaults to `"none"`.
+        replicas: the replicas of a `"mirrored"` run. Defaults to `None`.
 
     Returns:
         The metrics dict that is also written to `metrics.json`.
@@ -156,29 +180,59 @@ def train_recipe(
         FolderBusyError: another process is writing `output_dir`.
         DivergedError: the loss became NaN or infinite; no model is saved.
     """
-    started = time.perf_counter()
+    options = {
+        "device": device,
+        "verbose": verbose,
+        "callbacks": callbacks,
+        "fresh": fresh,
+        "tensorboard": tensorboard,
+        "distribute": distribute,
+        "replicas": replicas,
+        "started": time.perf_counter(),
+    }
+    if not is_chief(distribute):  # the chief alone writes what the user keeps
+        worker_dir = tempfile.mkdtemp(prefix="iris-keras-worker-")
+        try:
+            with artifacts.claim_output_dir(worker_dir) as output_dir:
+                return _train_in(output_dir, recipe, **options)
+        finally:
+            shutil.rmtree(worker_dir, ignore_errors=True)
     with artifacts.claim_output_dir(output_dir) as output_dir:  # one writer, resume included
-        return _train_in(
-            output_dir, recipe, device, verbose, callbacks, fresh, started, tensorboard
-        )
+        return _train_in(output_dir, recipe, **options)
 
 
-def _train_in(output_dir, recipe, device, verbose, callbacks, fresh, started, tensorboard):
+def _train_in(
+    output_dir,
+    recipe,
+    *,
+    device,
+    verbose,
+    callbacks,
+    fresh,
+    tensorboard,
+    distribute,
+    replicas,
+    started,
+):
     """`train_recipe`'s body, run while this process holds `output_dir`'s lock."""
     import keras
 
     from iris_keras.callbacks import EpochBackup, discard_backup, restore_backup
 
     device_name = select_device(device)
+    strategy = make_strategy(distribute, replicas=replicas)
     set_seed(recipe.seed)
     (x_fit, y_fit), validation_data, (x_test, y_test) = split_for(recipe)
-    model = build_for(recipe, x_fit)
+    model = build_for(recipe, x_fit, strategy=strategy)
 
     backup_dir = output_dir / BACKUP_DIR
     if fresh:
         discard_backup(backup_dir)
     fingerprint = recipe.as_dict()
-    initial_epoch, previous_history = restore_backup(model, backup_dir, fingerprint)
+    with strategy_scope(strategy):
+        initial_epoch, previous_history = restore_backup(model, backup_dir, fingerprint)
+    with lost_workers_reported(strategy):
+        initial_epoch = sync_from_chief(strategy, model, initial_epoch)
     if initial_epoch and verbose != 0:
         print(f"Resuming from {backup_dir}: {initial_epoch} of {recipe.epochs} epochs done.")
     backup = EpochBackup(backup_dir, fingerprint, previous_history)
@@ -186,20 +240,21 @@ def _train_in(output_dir, recipe, device, verbose, callbacks, fresh, started, te
         callbacks = [*callbacks, tensorboard_callback(output_dir / TENSORBOARD_DIR)]
     fit_started = time.perf_counter()
     try:
-        fit_recipe(
-            model,
-            recipe,
-            (x_fit, y_fit),
-            validation_data,
-            initial_epoch=initial_epoch,
-            callbacks=[backup, *callbacks],
-            verbose=verbose,
-        )
+        with lost_workers_reported(strategy):
+            fit_recipe(
+                model,
+                recipe,
+                (x_fit, y_fit),
+                validation_data,
+                initial_epoch=initial_epoch,
+                callbacks=[backup, *callbacks],
+                verbose=verbose,
+            )
+            fit_seconds = time.perf_counter() - fit_started
+            scores = evaluate_model(model, x_test, y_test, class_names=recipe.class_names)
     except DivergedError:
         discard_backup(backup_dir)  # resuming would diverge again
         raise
-    fit_seconds = time.perf_counter() - fit_started
-    scores = evaluate_model(model, x_test, y_test, class_names=recipe.class_names)
 
     model_path = output_dir / "model.keras"
     artifacts.save_model(model_path, model)
@@ -226,6 +281,7 @@ def _train_in(output_dir, recipe, device, verbose, callbacks, fresh, started, te
         "resumed_from_epoch": initial_epoch,
         "versions": library_versions(),
         "device": device_name,
+        "distribution": describe_strategy(strategy),
         "timings": {
             "fit_seconds": round(fit_seconds, 3),
             "total_seconds": round(time.perf_counter() - started, 3),

@@ -125,3 +125,10 @@ def test_counts_must_be_positive(capsys, option):
         bench.main([option, "0"])
     assert exit_info.value.code == 2
     assert f"{option} must be a positive integer. Received: 0" in capsys.readouterr().err
+
+
+def test_render_strategies_gives_the_cost_against_one_device():
+    rows = [("one device", 2.0, 9.0, 0.967), ("mirrored", 5.0, 14.0, 0.967)]
+    block = bench.render_strategies(rows)
+    assert "| one device | 2.00 | 1.0× | 9.0 | 0.967 |" in block
+    assert "| mirrored | 5.00 | 2.5× | 14.0 | 0.967 |" in block
