@@ -1,7 +1,7 @@
-"""The seed study's report: per-variant statistics, a markdown summary, the README block.
+"""The seed study's report: per-variant statistics, a markdown summary, the study page's block.
 
 Everything here is computed from the rows of `study.csv` and `study.json`,
-so `make study` can regenerate the README's results from the recorded runs
+so `make study` can regenerate docs/study.md's results from the recorded runs
 alone:
 
 - `summarize`: per variant, the test accuracy's mean, standard deviation
@@ -104,7 +104,7 @@ def summary_markdown(rows, metadata, variants, *, link_prefix=""):
         metadata: the contents of `study.json`.
         variants: the `Variant`s, in the table's order.
         link_prefix: the path from the markdown file's folder to the study's
-            folder, ending in `/` (e.g. `"docs/study/"` for the README).
+            folder, ending in `/` (e.g. `"study/"` for docs/study.md).
             Defaults to `""` (the summary sits beside the study's files).
 
     Returns:
@@ -257,7 +257,7 @@ def write_report(output_dir, rows, metadata, variants):
 
 
 def update_readme(readme, output_dir, rows, metadata, variants):
-    """Rewrites the README's block between the study markers from the study's outputs.
+    """Rewrites a page's block (`docs/study.md`) between the study markers from the study's outputs.
 
     Args:
         readme: the README's path.

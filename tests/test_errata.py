@@ -1,7 +1,7 @@
 """The article's defects 1-5 (OUTLINE.md), shown against the installed Keras.
 
 If a Keras release changes any of these behaviours, a test here fails and
-the README's errata table must be updated with it.
+the errata table in docs/errata.md must be updated with it.
 """
 
 import warnings
@@ -86,7 +86,7 @@ def article_listing(seed):
 def test_the_listing_with_only_the_import_and_the_two_fixes_runs_and_learns():
     """On raw centimetres the listing learns on most seeds and collapses on some.
 
-    Measured over 11 seeds (README, errata): 8 of 11 beat the majority answer,
+    Measured over 11 seeds (docs/errata.md): 8 of 11 beat the majority answer,
     3 collapse to always answering "not virginica". Three seeds, at least two learn.
     """
     results = [article_listing(seed) for seed in (0, 1, 2)]

@@ -7,7 +7,7 @@ from iris_keras.recipes import get_recipe
 from iris_keras.run import train_recipe
 
 # Thresholds from the seed study (`make study`; rows in docs/study/study.csv,
-# table in the README's "Seed study"). Seed 42, the one these tests train, is
+# table in docs/study.md). Seed 42, the one these tests train, is
 # the study's first seed, and the study's run is this run (same numbers).
 # - article: rows `article-virginica-std-4x3`, seeds 42-61: at or above 0.9
 #   on 20 of 20 (min 0.900, seed 42: 0.967), never collapsed.

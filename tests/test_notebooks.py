@@ -19,8 +19,8 @@ from iris_keras.kernel import DISPLAY_NAME, KERNEL_NAME
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 # Each notebook runs in under a minute on this 2-core machine by itself
-# (README, "Notebooks"); two run at once under `make test`, so the budget per
-# notebook, and per cell, is 90 seconds.
+# (docs/from-scratch.md); two run at once under `make test`, so a cell that
+# runs longer than 90 seconds has hung.
 BUDGET_SECONDS = 90
 SECTIONS = [f"§2.{i}" for i in range(1, 7)] + [f"§3.{i}" for i in range(1, 4)]
 SECTIONS += [f"§4.{i}" for i in range(1, 6)]

@@ -43,7 +43,7 @@ def test_100_epochs_from_scratch_end_where_keras_ends(recipe_name):
         seed=recipe.seed,
     )
     assert len(scratch_history["loss"]) == len(history.history["loss"]) == 100
-    # Measured: max |difference| 7e-7 after 400 steps (README, "From scratch").
+    # Measured: max |difference| 7e-7 after 400 steps (docs/from-scratch.md).
     for ours, theirs in zip(scratch.flatten(params), keras_weights(model), strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-4)
     np.testing.assert_allclose(scratch_history["loss"], history.history["loss"], rtol=1e-4)
