@@ -59,7 +59,8 @@ notebooks: $(STAMP) ## run every notebook top to bottom in a fresh iris-keras ke
 
 lab: $(STAMP) ## JupyterLab on $(HOST):$(LAB_PORT) with notebooks/ open, on the project's kernel
 	$(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --ServerApp.root_dir=notebooks \
-		--ServerApp.allow_root=True $(LAB_ARGS)
+		--ServerApp.allow_root=True --ContentsManager.post_save_hook=iris_keras.lab.refresh_git_index \
+		$(LAB_ARGS)
 
 book: $(STAMP) ## the offline HTML book of the whole tutorial, built into build/book/index.html
 	rm -rf build/book-src && mkdir -p build && cp -RL docs build/book-src

@@ -5,7 +5,8 @@ token); JupyterLab runs the notebook on the kernel its metadata names. We
 assert what the learner sees: the project's kernel, every cell run, no
 error and nothing on stderr, the figures drawn, and after saving, a
 `git status` that has not changed (the nbstripout filter from
-`make install`). The notebook's bytes are restored afterwards.
+`make install`, and `make lab`'s save hook, `iris_keras.lab`). The
+notebook's bytes are restored afterwards.
 """
 
 import json
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from iris_keras.kernel import DISPLAY_NAME, KERNEL_NAME
+from iris_keras.lab import refresh_git_index
 
 from .browser import free_port, server, wait_for_http
 
@@ -97,6 +99,7 @@ def test_lab_runs_a_notebook_on_the_projects_kernel_and_saving_leaves_git_clean(
         after = git_status()
     finally:
         NOTEBOOK.write_bytes(original)
+        refresh_git_index({"type": "notebook"}, NOTEBOOK)  # git's recorded size, as before
 
     assert result["ran"] is True
     assert result["kernelName"] == KERNEL_NAME
