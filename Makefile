@@ -57,9 +57,11 @@ test-fast: $(STAMP) ## the suite without the slow tests (full runs, notebooks)
 notebooks: $(STAMP) ## run every notebook top to bottom in a fresh iris-keras kernel, one line each
 	$(BIN)/python -m pytest tests/test_notebooks.py -k fresh_kernel -n $(WORKERS) -v --no-header -p no:cacheprovider
 
+# Offline classrooms: no news feed, no update check (nothing leaves the machine).
 lab: $(STAMP) ## JupyterLab on $(HOST):$(LAB_PORT) with notebooks/ open, on the project's kernel
 	$(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --ServerApp.root_dir=notebooks \
 		--ServerApp.allow_root=True --ContentsManager.post_save_hook=iris_keras.lab.refresh_git_index \
+		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 		$(LAB_ARGS)
 
 book: $(STAMP) ## the offline HTML book of the whole tutorial, built into build/book/index.html
