@@ -14,13 +14,14 @@ import os
 import secrets
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from iris_keras.kernel import DISPLAY_NAME, KERNEL_NAME
 from iris_keras.lab import refresh_git_index
 
-from .browser import free_port, server, wait_for_http
+from .browser import free_port, requested_urls, server, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "2.4-activation-functions.ipynb"
@@ -94,6 +95,7 @@ def test_lab_runs_a_notebook_on_the_projects_kernel_and_saving_leaves_git_clean(
             wait_for_http(f"{base}/api/status?token={token}", process=lab, timeout=STARTUP_SECONDS)
             chromium.get(f"{base}/lab/tree/{NOTEBOOK.name}?token={token}")
             result = chromium.execute_async_script(RUN_ALL_AND_SAVE)
+            requested = requested_urls(chromium)
         assert "error" not in result, result.get("error")
         saved = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
         after = git_status()
@@ -114,3 +116,6 @@ def test_lab_runs_a_notebook_on_the_projects_kernel_and_saving_leaves_git_clean(
     # The save really wrote the outputs to the working copy; git sees none of it.
     assert any(cell.get("outputs") for cell in saved["cells"] if cell["cell_type"] == "code")
     assert after == before, f"git status changed:\n{after}"
+    # Offline classrooms: the page asks nothing of any machine but this one.
+    remote = [url for url in requested if urlsplit(url).hostname not in (None, "127.0.0.1")]
+    assert remote == []
