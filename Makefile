@@ -1,9 +1,18 @@
 # iris-keras: `make train` and `make test` are all the set-up a fresh machine needs.
 PYTHON ?= python3
-VENV := .venv
+# The Keras backend: tensorflow (the reference, default), jax or torch. Each has its own
+# environment and lock file, and the jax and torch ones hold no TensorFlow:
+# `make train BACKEND=jax` uses .venv-jax, installed from requirements-jax.lock.
+BACKEND ?= tensorflow
+ifeq ($(filter $(BACKEND),tensorflow jax torch),)
+$(error Received BACKEND=$(BACKEND), expected tensorflow, jax or torch)
+endif
+VENV := $(if $(filter tensorflow,$(BACKEND)),.venv,.venv-$(BACKEND))
+LOCK := $(if $(filter tensorflow,$(BACKEND)),requirements.lock,requirements-$(BACKEND).lock)
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-LOCK := requirements.lock
+# Every process make starts runs Keras on $(BACKEND).
+export KERAS_BACKEND := $(BACKEND)
 # Test workers: pytest-xdist processes (2 fits this 2-core machine).
 WORKERS ?= 2
 # Seeds per variant in `make study`: 20, so that "19 of 20 seeds" can be checked.
@@ -24,16 +33,20 @@ $(STAMP): $(LOCK) pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --requirement $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	@# Any Python of this environment defaults to its backend, started by make or not.
+	echo 'import os; os.environ.setdefault("KERAS_BACKEND", "$(BACKEND)")' \
+		> "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/iris_keras_backend.pth"
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the pinned environment (when missing or stale)
+install: $(STAMP) ## create the environment of BACKEND (.venv, .venv-jax, .venv-torch) from its lock
 
 train: $(STAMP) ## train the article's recipe, then the corrected one (artifacts in runs/)
 	$(BIN)/iris-keras train --recipe article
 	$(BIN)/iris-keras train --recipe multiclass
 
-study: $(STAMP) ## seed study of every variant (docs/study/), then the README's results block
-	$(BIN)/iris-keras study --seeds $(STUDY_SEEDS) --output docs/study --readme README.md
+study: $(STAMP) ## seed study of every variant (docs/study/, docs/study-jax/ ...), README block on TF
+	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) \
+		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme README.md,--output docs/study-$(BACKEND))
 
 test: $(STAMP) ## lint, then the whole test suite, notebooks included
 	$(BIN)/ruff check iris_keras tests
@@ -60,11 +73,17 @@ format: $(STAMP) ## format and fix lint in place
 bench: $(STAMP) ## time the naive listing against ours, side by side; updates the README table
 	$(BIN)/python -m iris_keras.bench --repeats 3
 
-lock: ## re-resolve requirements.lock from pyproject.toml (needs the network)
+# jax and torch locks keep every package they share with requirements.lock at its version,
+# so the three environments differ only by the backend. `torch==X+cpu` (the CPU build pip
+# found on disk) is written `torch==X`: the same pin takes PyPI's build elsewhere.
+lock: ## re-resolve BACKEND's lock from pyproject.toml (needs the network)
 	rm -rf /tmp/iris-keras-lock && $(PYTHON) -m venv /tmp/iris-keras-lock
 	/tmp/iris-keras-lock/bin/pip install --quiet --upgrade "pip>=24"
-	/tmp/iris-keras-lock/bin/pip install --quiet "setuptools>=68" ".[dev]"
-	/tmp/iris-keras-lock/bin/pip freeze --all --exclude iris-keras --exclude pip > $(LOCK)
+	/tmp/iris-keras-lock/bin/pip install --quiet \
+		$(if $(filter tensorflow,$(BACKEND)),,--constraint requirements.lock) \
+		"setuptools>=68" ".[dev,$(BACKEND)]"
+	/tmp/iris-keras-lock/bin/pip freeze --all --exclude iris-keras --exclude pip \
+		| sed -E 's/^(torch==[0-9.]+)\+cpu$$/\1/' > $(LOCK)
 
 clean: ## remove the environment, runs and caches
 	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis

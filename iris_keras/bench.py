@@ -99,21 +99,18 @@ def _fit_model_run(data, steps_per_execution):
 
 def pipeline_only_fit(data):
     """Ablation: only (b)'s pipeline: one call per batch, Keras's per-epoch `evaluate()`."""
-    import tensorflow as tf
-
-    from iris_keras.train import training_dataset
+    from iris_keras.train import training_batches
 
     (x_train, y_train), (x_test, y_test) = data
     model = _fresh_model(x_train)
-    dataset = training_dataset(x_train, y_train, batch_size=BATCH_SIZE, seed=SEED, epochs=EPOCHS)
-    validation = tf.data.Dataset.from_tensors((x_test, y_test)).repeat()
+    batches = training_batches(x_train, y_train, batch_size=BATCH_SIZE, seed=SEED, epochs=EPOCHS)
     started = time.perf_counter()
     model.fit(
-        dataset,
+        batches,
         epochs=EPOCHS,
         steps_per_epoch=steps_per_epoch(len(x_train), batch_size=BATCH_SIZE),
-        validation_data=validation,
-        validation_steps=1,
+        validation_data=(x_test, y_test),
+        validation_batch_size=len(x_test),
         shuffle=False,
         verbose=0,
     )
@@ -278,13 +275,15 @@ def measure(repeats):
 
 def render(rows, processes, repeats):
     """The markdown block for the README."""
+    from iris_keras import backend
     from iris_keras.device import cpu_description
     from iris_keras.run import library_versions
 
     versions = library_versions()
+    backend_versions = " ".join(f"{name} {version}" for name, version in backend.versions().items())
     lines = [
         f"Measured {datetime.date.today().isoformat()} on {cpu_description()}, "
-        f"TensorFlow {versions['tensorflow']} / Keras {versions['keras']} (CPU), "
+        f"backend {backend.name()} ({backend_versions}) / Keras {versions['keras']} (CPU), "
         f"Python {platform.python_version()}; median of {repeats} interleaved repeats "
         "(`make bench`).",
         "",
@@ -329,9 +328,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error(f"--repeats must be a positive integer. Received: {args.repeats}")
-    from iris_keras.quiet_import import import_tensorflow_quietly
+    from iris_keras.quiet_import import import_backend_quietly
 
-    import_tensorflow_quietly()
+    import_backend_quietly()
     rows, processes = measure(args.repeats)
     block = render(rows, processes, args.repeats)
     print(block)

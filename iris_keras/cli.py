@@ -1,6 +1,6 @@
 """The `iris-keras` command: train, evaluate, predict, and the seed study.
 
-Usage and argument errors never import TensorFlow: the heavy imports happen
+Usage and argument errors never import Keras or its backend: the heavy imports happen
 inside the commands, so `--help`, `--version` and a typo answer at once.
 Errors are one line on stderr; exit status 2 for usage errors, 1 for other
 failures, 130 when interrupted. `--debug` (or `IRIS_KERAS_DEBUG=1`) shows
@@ -22,7 +22,7 @@ from iris_keras.errors import (
     check_positive_int,
     check_unit_interval,
 )
-from iris_keras.quiet_import import import_tensorflow_quietly
+from iris_keras.quiet_import import import_backend_quietly
 from iris_keras.study import study_variants
 
 PROG = "iris-keras"
@@ -159,6 +159,12 @@ def build_parser():
         "--readme",
         help="also rewrite the block between <!-- study:start --> and <!-- study:end --> here",
     )
+    study.add_argument(
+        "--backend",
+        type=_choice("backend", ("tensorflow", "jax", "torch")),
+        help="the Keras backend of every run (default: KERAS_BACKEND, else tensorflow); "
+        "it must be installed here (make study BACKEND=jax uses .venv-jax)",
+    )
     study.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -203,7 +209,7 @@ def main(argv=None):
 
 
 def _check_output(output):
-    """Checks `--output` before paying for the TensorFlow import."""
+    """Checks `--output` before paying for the backend's import."""
     if output is not None:
         from iris_keras.artifacts import prepare_output_dir
 
@@ -227,7 +233,7 @@ def _train(args):
         seed=args.seed,
     )
     output = args.output or default_output_dir(recipe.name)
-    import_tensorflow_quietly()
+    import_backend_quietly()
     metrics = train_recipe(
         recipe,
         output_dir=output,
@@ -244,7 +250,7 @@ def _evaluate(args):
     from iris_keras.loading import check_model_path, load_trained_model
 
     check_model_path(args.model)
-    import_tensorflow_quietly()
+    import_backend_quietly()
     model = load_trained_model(args.model)
     print(report.evaluation_summary(args.model, model))
     return 0
@@ -254,6 +260,10 @@ def _study(args):
     from iris_keras import study_report
     from iris_keras.study_runner import CSV_NAME, DEFAULT_WORKERS, run_study
 
+    if args.backend:
+        from iris_keras import backend
+
+        backend.use(args.backend)
     names = set(args.variants or VARIANT_NAMES)
     variants = [variant for variant in study_variants() if variant.name in names]
     try:
@@ -288,23 +298,23 @@ def _predict(args):
     check_measurements(args.measurements)  # before loading anything heavy
     check_model_path(args.model)
 
-    import_tensorflow_quietly()
+    import_backend_quietly()
     name, probability = predict_species(load_trained_model(args.model), args.measurements)
     print(f"{name} (probability {probability:.3f})")
     return 0
 
 
 def run():
-    """The console entry point: `main`, then a fast exit once TensorFlow is loaded.
+    """The console entry point: `main`, then a fast exit once Keras's backend is loaded.
 
     With TensorFlow imported, Python's orderly shutdown (tearing down
     thousands of modules and TensorFlow's thread pools) takes about a
     second, longer than training the article's network. By then every
     artifact is written and closed, so the process flushes its output and
-    leaves with `os._exit`.
+    leaves with `os._exit`, on every backend.
     """
     status = main()
-    if "tensorflow" not in sys.modules:
+    if "keras" not in sys.modules:
         sys.exit(status)
     sys.stdout.flush()
     sys.stderr.flush()

@@ -8,7 +8,7 @@ from iris_keras.datasets import iris
 from iris_keras.errors import UsageError
 from iris_keras.model import build_model
 from iris_keras.seeding import set_seed
-from iris_keras.train import fit_model, training_dataset
+from iris_keras.train import fit_model, training_batches
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +38,10 @@ def test_validation_metrics_equal_evaluate(data):
     assert history.history["val_accuracy"][-1] == pytest.approx(scores["accuracy"])
 
 
-def test_dataset_feeds_each_epochs_permutation_in_batches(data):
+def test_batches_feed_each_epochs_permutation(data):
     (x_train, y_train), _ = data
-    dataset = training_dataset(x_train, y_train, batch_size=32, seed=9, epochs=3, initial_epoch=1)
-    batches = [x.numpy() for x, _ in dataset]
+    feed = training_batches(x_train, y_train, batch_size=32, seed=9, epochs=3, initial_epoch=1)
+    batches = [x for x, _ in feed]
     assert [len(batch) for batch in batches] == [32, 32, 32, 24] * 2
     expected = np.concatenate(
         [x_train[epoch_permutation(120, seed=9, epoch=epoch)] for epoch in (1, 2)]
