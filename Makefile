@@ -22,7 +22,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install train study test test-fast lint format notebooks bench lock clean
+.PHONY: help install train study test test-fast test-notebooks lint format notebooks bench lock clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ test: $(STAMP) ## lint, then the whole test suite, notebooks included
 
 test-fast: $(STAMP) ## the suite without the slow tests (full runs, notebooks)
 	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
+
+test-notebooks: $(STAMP) ## run every notebook as a test, in a fresh kernel of BACKEND's environment
+	$(BIN)/python -m pytest -n $(WORKERS) tests/test_notebooks.py
 
 notebooks: $(STAMP) ## run every notebook in a fresh kernel, render HTML into notebooks/rendered/
 	$(BIN)/jupyter nbconvert --to html --execute --output-dir notebooks/rendered \

@@ -67,7 +67,8 @@ def loss_and_gradients(model, x, y):
         return model.compute_loss(x=x, y=y, y_pred=model(x, training=True))
 
     value, gradients = _LOSS[backend.name()](loss_of, variables)
-    return float(value), [keras.ops.convert_to_numpy(gradient) for gradient in gradients]
+    gradients = [keras.ops.convert_to_numpy(gradient) for gradient in gradients]
+    return float(keras.ops.convert_to_numpy(value)), gradients
 
 
 def _tensorflow_vjp(function, x, upstream):
