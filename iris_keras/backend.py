@@ -123,9 +123,10 @@ def hide_gpus():
 
         jax.config.update("jax_default_device", jax.devices("cpu")[0])
     else:
-        import torch
+        import keras
 
-        torch.set_default_device("cpu")
+        # Keras's PyTorch backend puts tensors on its device scope; this scope stays open.
+        keras.device("cpu").__enter__()
 
 
 def versions():
