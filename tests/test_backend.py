@@ -62,3 +62,12 @@ def test_study_backend_option_rejects_an_unknown_backend(capsys):
         main(["study", "--backend", "cntk"])
     assert exit_info.value.code == 2
     assert "backend='cntk'" in capsys.readouterr().err
+
+
+def test_a_run_records_and_prints_its_backend(article_run):
+    from iris_keras.report import training_summary
+
+    metrics, _ = article_run
+    assert metrics["backend"] == backend.name()
+    assert set(backend.PACKAGES[backend.name()]) <= set(metrics["versions"])
+    assert f"backend         {backend.name()} (Keras " in training_summary(metrics)
