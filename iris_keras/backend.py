@@ -14,6 +14,7 @@ Per concern, what differs:
 - compiling: XLA (`jit_compile=True`) on JAX, where op-by-op execution is
   ten times slower; off on TensorFlow and PyTorch (see `jit_compile`);
 - `steps_per_execution`: PyTorch accepts only 1;
+- CPU threads: one for PyTorch, whose threads cost more than they save here;
 - versions: the backend's own packages go into `metrics.json`.
 """
 
@@ -85,6 +86,21 @@ def jit_compile():
     PyTorch's `torch.compile` costs seconds of compilation per model.
     """
     return name() == "jax"
+
+
+def limit_cpu_threads():
+    """Runs PyTorch's CPU operations on one thread; nothing on the other backends.
+
+    A network of a few dozen weights gains nothing from splitting each
+    operation over several cores, and PyTorch's worker threads wait for each
+    other at every one of its thousands of tiny operations: on 2 busy cores,
+    `fit_model` took 5.2 s with PyTorch's default of 2 threads and 0.7 s with
+    one (docs/backends.md). TensorFlow and JAX are measured fast as they are.
+    """
+    if name() == "torch":
+        import torch
+
+        torch.set_num_threads(1)
 
 
 def steps_per_execution(steps):

@@ -37,6 +37,9 @@ def compile_model(
             path sets it to the batches in an epoch. PyTorch accepts only 1,
             so there it is always 1. Defaults to `1`.
 
+    On PyTorch it also limits PyTorch to one CPU thread
+    (`backend.limit_cpu_threads`), the fastest for a network this small.
+
     Returns:
         `model`, compiled.
     """
@@ -47,6 +50,7 @@ def compile_model(
     target = check_choice("target", target, tuple(LOSSES))
     learning_rate = check_positive_float("learning_rate", learning_rate)
     momentum = check_unit_interval("momentum", momentum, closed_low=True, closed_high=False)
+    backend.limit_cpu_threads()
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum),
         loss=LOSSES[target],
