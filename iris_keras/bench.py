@@ -99,11 +99,11 @@ def _fit_model_run(data, steps_per_execution):
 
 def pipeline_only_fit(data):
     """Ablation: only (b)'s pipeline: one call per batch, Keras's per-epoch `evaluate()`."""
-    from iris_keras.train import training_batches
+    from iris_keras.train import training_feed
 
     (x_train, y_train), (x_test, y_test) = data
     model = _fresh_model(x_train)
-    batches = training_batches(x_train, y_train, batch_size=BATCH_SIZE, seed=SEED, epochs=EPOCHS)
+    batches = training_feed(x_train, y_train, batch_size=BATCH_SIZE, seed=SEED, epochs=EPOCHS)
     started = time.perf_counter()
     model.fit(
         batches,
