@@ -1,9 +1,18 @@
 # iris-keras: `make train` and `make test` are all the set-up a fresh machine needs.
 PYTHON ?= python3
-VENV := .venv
+# The Keras backend: tensorflow (the reference, default), jax or torch. Each has its own
+# environment and lock file, and the jax and torch ones hold no TensorFlow:
+# `make train BACKEND=jax` uses .venv-jax, installed from requirements-jax.lock.
+BACKEND ?= tensorflow
+ifeq ($(filter $(BACKEND),tensorflow jax torch),)
+$(error Received BACKEND=$(BACKEND), expected tensorflow, jax or torch)
+endif
+VENV := $(if $(filter tensorflow,$(BACKEND)),.venv,.venv-$(BACKEND))
+LOCK := $(if $(filter tensorflow,$(BACKEND)),requirements.lock,requirements-$(BACKEND).lock)
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-LOCK := requirements.lock
+# Every process make starts runs Keras on $(BACKEND).
+export KERAS_BACKEND := $(BACKEND)
 # Test workers: pytest-xdist processes (2 fits this 2-core machine).
 WORKERS ?= 2
 # Seeds per variant in `make study`: 20, so that "19 of 20 seeds" can be checked.
@@ -22,10 +31,10 @@ TENSORBOARD_PORT ?= 6006
 TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
-.PHONY: help install git-filters train study test test-fast lint format notebooks lab book tensorboard bench docs-update lock clean
+.PHONY: help install git-filters train study test test-fast test-notebooks lint format notebooks lab book tensorboard bench docs-update lock clean
 
 help: ## show this help
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-15s %s\n", $$1, $$2}'
 
 $(STAMP): $(LOCK) pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "iris-keras needs Python >= 3.11, found " + sys.version.split()[0])'
@@ -33,18 +42,22 @@ $(STAMP): $(LOCK) pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --requirement $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	@# Any Python of this environment defaults to its backend, started by make or not.
+	echo 'import os; os.environ.setdefault("KERAS_BACKEND", "$(BACKEND)")' \
+		> "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/iris_keras_backend.pth"
 	$(BIN)/python -m iris_keras.kernel install
 	$(MAKE) --no-print-directory git-filters
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install the pinned environment (when missing or stale)
+install: $(STAMP) ## create the environment of BACKEND (.venv, .venv-jax, .venv-torch) from its lock
 
 train: $(STAMP) ## train the article's recipe, then the corrected one (artifacts in runs/)
 	$(BIN)/iris-keras train --recipe article
 	$(BIN)/iris-keras train --recipe multiclass
 
-study: $(STAMP) ## seed study of every variant (docs/study/), then the README's results block
-	$(BIN)/iris-keras study --seeds $(STUDY_SEEDS) --output docs/study --readme docs/study.md
+study: $(STAMP) ## seed study of every variant (docs/study/, docs/study-jax/ ...), docs/study.md on TF
+	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) \
+		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme docs/study.md,--output docs/study-$(BACKEND))
 
 test: $(STAMP) ## lint, then the whole test suite, notebooks included
 	$(BIN)/ruff check iris_keras tests
@@ -54,11 +67,14 @@ test: $(STAMP) ## lint, then the whole test suite, notebooks included
 test-fast: $(STAMP) ## the suite without the slow tests (full runs, notebooks)
 	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
 
+test-notebooks: $(STAMP) ## run every notebook as a test, in a fresh kernel of BACKEND's environment
+	$(BIN)/python -m pytest -n $(WORKERS) tests/test_notebooks.py
+
 notebooks: $(STAMP) ## run every notebook top to bottom in a fresh iris-keras kernel, one line each
 	$(BIN)/python -m pytest tests/test_notebooks.py -k fresh_kernel -n $(WORKERS) -v --no-header -p no:cacheprovider
 
 # Offline classrooms: no news feed, no update check (nothing leaves the machine).
-lab: $(STAMP) ## JupyterLab on $(HOST):$(LAB_PORT) with notebooks/ open, on the project's kernel
+lab: $(STAMP) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open, on the project's kernel
 	$(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --ServerApp.root_dir=notebooks \
 		--ServerApp.allow_root=True --ContentsManager.post_save_hook=iris_keras.lab.refresh_git_index \
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
@@ -68,7 +84,7 @@ book: $(STAMP) ## the offline HTML book of the whole tutorial, built into build/
 	rm -rf build/book-src && mkdir -p build && cp -RL docs build/book-src
 	$(BIN)/python -m sphinx -b html -q -W --keep-going -j $(WORKERS) build/book-src build/book
 
-tensorboard: $(STAMP) ## TensorBoard on $(HOST):$(TENSORBOARD_PORT) for the runs in runs/ (train --tensorboard)
+tensorboard: $(STAMP) ## TensorBoard on 127.0.0.1:6006 for runs/ (train --tensorboard)
 	$(BIN)/tensorboard --logdir $(TENSORBOARD_LOGDIR) --host $(HOST) --port $(TENSORBOARD_PORT)
 
 # JupyterLab adds the kernel's language_info when it saves; git stores none of it.
@@ -90,12 +106,20 @@ bench: $(STAMP) ## time the naive listing against ours; table in runs/bench/ (tr
 docs-update: $(STAMP) ## rewrite the bench block of docs/speed.md (SPEED_PAGE) from runs/bench/bench-*.md
 	$(BIN)/python -m iris_keras.bench --update $(SPEED_PAGE)
 
-lock: ## re-resolve requirements.lock from pyproject.toml (needs the network)
+# jax and torch locks keep every package they share with requirements.lock at its version,
+# so the three environments differ only by the backend. `torch==X+cpu` (the CPU build pip
+# found on disk) is written `torch==X`: the same pin takes PyPI's build elsewhere.
+lock: ## re-resolve BACKEND's lock from pyproject.toml (needs the network)
 	rm -rf /tmp/iris-keras-lock && $(PYTHON) -m venv /tmp/iris-keras-lock
 	/tmp/iris-keras-lock/bin/pip install --quiet --upgrade "pip>=24"
-	/tmp/iris-keras-lock/bin/pip install --quiet "setuptools>=68" ".[dev]"
-	/tmp/iris-keras-lock/bin/pip freeze --all --exclude iris-keras --exclude pip > $(LOCK)
+	/tmp/iris-keras-lock/bin/pip install --quiet \
+		$(if $(filter tensorflow,$(BACKEND)),,--constraint requirements.lock) \
+		"setuptools>=68" ".[dev,$(BACKEND)]"
+	/tmp/iris-keras-lock/bin/pip freeze --all --exclude iris-keras --exclude pip \
+		| sed -E 's/^(torch==[0-9.]+)\+cpu$$/\1/' > $(LOCK)
 
-clean: ## remove the environment, runs and caches
+clean: ## remove the environment, runs and caches (and the git filter that ran from it)
+	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(abspath $(VENV))/'; then \
+		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
 	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

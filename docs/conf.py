@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import iris_keras  # noqa: E402
-from iris_keras.quiet_import import import_tensorflow_quietly  # noqa: E402
+from iris_keras.quiet_import import import_backend_quietly  # noqa: E402
 
-import_tensorflow_quietly()  # autodoc imports the package: no TensorFlow start-up lines
+import_backend_quietly()  # autodoc imports the package: no backend start-up lines
 
 project = "iris-keras"
 author = "the iris-keras authors"
@@ -73,7 +73,8 @@ html_theme_options = {
 }
 # MathJax 3 from the pinned sphinx-mathjax-offline package, copied into _static/mathjax:
 # we take its files, not its Sphinx hook (which is not declared safe for parallel builds).
-html_static_path = [str(Path(importlib.util.find_spec("sphinx-mathjax-offline").origin).parent / "static")]
+_MATHJAX_PACKAGE = Path(importlib.util.find_spec("sphinx-mathjax-offline").origin).parent
+html_static_path = [str(_MATHJAX_PACKAGE / "static")]
 html_show_sourcelink = False
 html_last_updated_fmt = None
 # SVG output: the formulas need no web fonts, so nothing else is loaded.

@@ -10,10 +10,15 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
+import zipfile
 from pathlib import Path
 
 from iris_keras.errors import IrisKerasError
+
+# A class Keras defines for one backend only, e.g. keras.src.backend.torch.optimizers.torch_sgd.
+BACKEND_MODULE = re.compile(r"keras\.src\.backend\.(tensorflow|jax|torch)\.")
 
 
 @contextlib.contextmanager
@@ -64,9 +69,33 @@ def save_figure(path, figure):
 
 
 def save_model(path, model):
-    """Saves a Keras model in the `.keras` format atomically."""
+    """Saves a Keras model in the `.keras` format atomically, loadable on every backend.
+
+    On PyTorch, Keras replaces `keras.optimizers.SGD` by a subclass of its own,
+    `keras.src.backend.torch.optimizers.torch_sgd.SGD`, and `model.save`
+    records that module in the file's `compile_config`; TensorFlow and JAX
+    cannot import it ("Could not deserialize class 'SGD' because its parent
+    module ... cannot be imported"). The saved file names the public
+    `keras.optimizers` instead: the same class name, config and variables,
+    which every backend loads (PyTorch swaps in its subclass again).
+    """
     with atomic_path(path) as temporary:
         model.save(temporary)
+        _name_public_optimizer(temporary)
+
+
+def _name_public_optimizer(path):
+    """Rewrites a backend-private optimizer module in a `.keras` file's config."""
+    with zipfile.ZipFile(path) as archive:
+        config = json.loads(archive.read("config.json"))
+        optimizer = (config.get("compile_config") or {}).get("optimizer")
+        if not (isinstance(optimizer, dict) and BACKEND_MODULE.match(optimizer.get("module", ""))):
+            return
+        optimizer["module"] = "keras.optimizers"
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in members:
+            archive.writestr(info, json.dumps(config) if info.filename == "config.json" else data)
 
 
 def prepare_output_dir(path):

@@ -105,21 +105,18 @@ def _fit_model_run(data, steps_per_execution, epochs):
 
 def pipeline_only_fit(data, epochs=EPOCHS):
     """Ablation: only (b)'s pipeline: one call per batch, Keras's per-epoch `evaluate()`."""
-    import tensorflow as tf
-
-    from iris_keras.train import training_dataset
+    from iris_keras.train import training_feed
 
     (x_train, y_train), (x_test, y_test) = data
     model = _fresh_model(x_train)
-    dataset = training_dataset(x_train, y_train, batch_size=BATCH_SIZE, seed=SEED, epochs=epochs)
-    validation = tf.data.Dataset.from_tensors((x_test, y_test)).repeat()
+    batches = training_feed(x_train, y_train, batch_size=BATCH_SIZE, seed=SEED, epochs=epochs)
     started = time.perf_counter()
     model.fit(
-        dataset,
+        batches,
         epochs=epochs,
         steps_per_epoch=steps_per_epoch(len(x_train), batch_size=BATCH_SIZE),
-        validation_data=validation,
-        validation_steps=1,
+        validation_data=(x_test, y_test),
+        validation_batch_size=len(x_test),
         shuffle=False,
         verbose=0,
     )
@@ -286,13 +283,15 @@ def measure(repeats, *, epochs=EPOCHS):
 
 def render(rows, processes, repeats, *, epochs=EPOCHS):
     """The markdown table of one bench run, as `bench-<backend>.md` holds it."""
+    from iris_keras import backend
     from iris_keras.device import cpu_description
     from iris_keras.run import library_versions
 
     versions = library_versions()
+    backend_versions = " ".join(f"{name} {version}" for name, version in backend.versions().items())
     lines = [
         f"Measured {datetime.date.today().isoformat()} on {cpu_description()}, "
-        f"TensorFlow {versions['tensorflow']} / Keras {versions['keras']} (CPU), "
+        f"backend {backend.name()} ({backend_versions}) / Keras {versions['keras']} (CPU), "
         f"Python {platform.python_version()}; median of {repeats} interleaved repeats "
         "(`make bench`).",
         "",
@@ -464,12 +463,15 @@ def main(argv=None):
             parser.error(f"--{name} must be a positive integer. Received: {getattr(args, name)}")
     if args.update:
         return _publish(args.update, args.results)
-    from iris_keras.quiet_import import import_tensorflow_quietly
+    from iris_keras import backend
+    from iris_keras.quiet_import import import_backend_quietly
 
-    import_tensorflow_quietly()
+    import_backend_quietly()
     rows, processes = measure(args.repeats, epochs=args.epochs)
     block = render(rows, processes, args.repeats, epochs=args.epochs)
-    if args.strategies:
+    if args.strategies and backend.name() != "tensorflow":
+        print(f"--strategies: data-parallel training runs on TensorFlow, not {backend.name()}")
+    elif args.strategies:
         block += "\n\n" + render_strategies(measure_strategies(args.repeats, epochs=args.epochs))
     print(block)
     path = results_path(args.results)

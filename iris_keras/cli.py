@@ -1,6 +1,6 @@
 """The `iris-keras` command: train, evaluate, predict, and the seed study.
 
-Usage and argument errors never import TensorFlow: the heavy imports happen
+Usage and argument errors never import Keras or its backend: the heavy imports happen
 inside the commands, so `--help`, `--version` and a typo answer at once.
 Errors are one line on stderr; exit status 2 for usage errors, 1 for other
 failures, 130 when interrupted. `--debug` (or `IRIS_KERAS_DEBUG=1`) shows
@@ -29,7 +29,7 @@ from iris_keras.errors import (
     check_positive_int,
     check_unit_interval,
 )
-from iris_keras.quiet_import import import_tensorflow_quietly
+from iris_keras.quiet_import import import_backend_quietly
 from iris_keras.study import study_variants
 
 PROG = "iris-keras"
@@ -184,6 +184,12 @@ def build_parser():
         "--readme",
         help="also rewrite the block between <!-- study:start --> and <!-- study:end --> here",
     )
+    study.add_argument(
+        "--backend",
+        type=_choice("backend", ("tensorflow", "jax", "torch")),
+        help="the Keras backend of every run (default: KERAS_BACKEND, else tensorflow); "
+        "it must be installed here (make study BACKEND=jax uses .venv-jax)",
+    )
     study.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -261,7 +267,7 @@ def _train(args, command):
         else contextlib.nullcontext(output)
     )
     with claim as out:
-        import_tensorflow_quietly()
+        import_backend_quietly()
         metrics = train_recipe(
             recipe,
             output_dir=out,
@@ -286,7 +292,7 @@ def _evaluate(args):
 
     check_model_path(args.model)
     check_model_matches_metrics(args.model)
-    import_tensorflow_quietly()
+    import_backend_quietly()
     model = load_trained_model(args.model)
     print(report.evaluation_summary(args.model, model))
     return 0
@@ -303,6 +309,10 @@ def _study_in(args):
     from iris_keras import study_report
     from iris_keras.study_runner import CSV_NAME, DEFAULT_WORKERS, run_study
 
+    if args.backend:
+        from iris_keras import backend
+
+        backend.use(args.backend)
     names = set(args.variants or VARIANT_NAMES)
     variants = [variant for variant in study_variants() if variant.name in names]
     try:
@@ -337,23 +347,23 @@ def _predict(args):
     check_measurements(args.measurements)  # before loading anything heavy
     check_model_path(args.model)
 
-    import_tensorflow_quietly()
+    import_backend_quietly()
     name, probability = predict_species(load_trained_model(args.model), args.measurements)
     print(f"{name} (probability {probability:.3f})")
     return 0
 
 
 def run():
-    """The console entry point: `main`, then a fast exit once TensorFlow is loaded.
+    """The console entry point: `main`, then a fast exit once Keras's backend is loaded.
 
     With TensorFlow imported, Python's orderly shutdown (tearing down
     thousands of modules and TensorFlow's thread pools) takes about a
     second, longer than training the article's network. By then every
     artifact is written and closed, so the process flushes its output and
-    leaves with `os._exit`.
+    leaves with `os._exit`, on every backend.
     """
     status = main()
-    if "tensorflow" not in sys.modules:
+    if "keras" not in sys.modules:
         sys.exit(status)
     sys.stdout.flush()
     sys.stderr.flush()

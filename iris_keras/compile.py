@@ -34,23 +34,30 @@ def compile_model(
             Defaults to `0.01`.
         momentum: the SGD momentum, in [0, 1). Defaults to `0.9`.
         steps_per_execution: batches run per compiled call; the training
-            path sets it to the batches in an epoch. Defaults to `1`.
+            path sets it to the batches in an epoch. PyTorch accepts only 1,
+            so there it is always 1. Defaults to `1`.
+
+    On PyTorch it also limits PyTorch to one CPU thread
+    (`backend.limit_cpu_threads`), the fastest for a network this small.
 
     Returns:
         `model`, compiled.
     """
     import keras
 
+    from iris_keras import backend
+
     target = check_choice("target", target, tuple(LOSSES))
     learning_rate = check_positive_float("learning_rate", learning_rate)
     momentum = check_unit_interval("momentum", momentum, closed_low=True, closed_high=False)
+    backend.limit_cpu_threads()
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum),
         loss=LOSSES[target],
         metrics=["accuracy"],
-        steps_per_execution=steps_per_execution,
-        # XLA compiles the train step in about 0.5 s and saves nothing on a
-        # network this small: the first epoch of a process is twice as fast without it.
-        jit_compile=False,
+        steps_per_execution=backend.steps_per_execution(steps_per_execution),
+        # XLA where it pays: on JAX (op by op is ten times slower), not on
+        # TensorFlow or PyTorch, where compiling costs more than it saves here.
+        jit_compile=backend.jit_compile(),
     )
     return model

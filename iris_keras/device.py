@@ -1,4 +1,4 @@
-"""Where training runs: `auto` takes a GPU when TensorFlow sees one, else the CPU."""
+"""Where training runs: `auto` takes a GPU when the backend sees one, else the CPU."""
 
 import platform
 
@@ -8,10 +8,11 @@ DEVICES = ("auto", "cpu", "gpu")
 
 
 def select_device(device="auto"):
-    """Makes TensorFlow use the requested device and describes it.
+    """Makes the Keras backend use the requested device and describes it.
 
-    Must run before the first TensorFlow operation of the process: `cpu`
-    hides every GPU from TensorFlow, so nothing lands on one by accident.
+    Must run before the backend's first operation in the process: `cpu`
+    keeps TensorFlow, JAX or PyTorch off every GPU, so nothing lands on one
+    by accident.
 
     Args:
         device: `"auto"`, `"cpu"` or `"gpu"`. Defaults to `"auto"`.
@@ -22,23 +23,22 @@ def select_device(device="auto"):
 
     Raises:
         UsageError: `device` is not one of the accepted values.
-        IrisKerasError: `device="gpu"` and TensorFlow sees no GPU.
+        IrisKerasError: `device="gpu"` and the backend sees no GPU.
     """
-    import tensorflow as tf
+    from iris_keras import backend
 
     device = check_choice("device", device, DEVICES)
-    gpus = tf.config.list_physical_devices("GPU")
+    gpus = backend.gpu_names()
     if device == "gpu" and not gpus:
         raise IrisKerasError(
-            "Received device='gpu', but TensorFlow sees no GPU on this machine. "
-            "Use --device auto or --device cpu."
+            f"Received device='gpu', but the {backend.name()} backend sees no GPU on this "
+            "machine. Use --device auto or --device cpu."
         )
     if device == "cpu" or not gpus:
         if gpus:
-            tf.config.set_visible_devices([], "GPU")
+            backend.hide_gpus()
         return cpu_description()
-    details = tf.config.experimental.get_device_details(gpus[0])
-    return f"GPU: {details.get('device_name', gpus[0].name)}"
+    return f"GPU: {gpus[0]}"
 
 
 def cpu_description():

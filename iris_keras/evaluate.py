@@ -21,7 +21,10 @@ def predict_classes(model, x):
     Returns:
         int64 array of shape `(n,)`.
     """
-    probabilities = np.asarray(model(np.asarray(x, dtype=np.float32), training=False))
+    import keras
+
+    outputs = model(np.asarray(x, dtype=np.float32), training=False)
+    probabilities = keras.ops.convert_to_numpy(outputs)
     return classes_from_probabilities(probabilities)
 
 

@@ -162,6 +162,8 @@ def decision_regions(model, x, *, features=(2, 3), steps=200):
         `(first, second, classes)`: the grid coordinates and the predicted
         class index, each of shape `(steps, steps)`.
     """
+    import keras
+
     from iris_keras.evaluate import classes_from_probabilities
 
     x = np.asarray(x, dtype=np.float32)
@@ -170,7 +172,7 @@ def decision_regions(model, x, *, features=(2, 3), steps=200):
     grid = np.tile(x.mean(axis=0), (first.size, 1))
     grid[:, features[0]], grid[:, features[1]] = first.ravel(), second.ravel()
     # One call on the whole grid: `model.predict` would cut it into batches of 32.
-    classes = classes_from_probabilities(model(grid))
+    classes = classes_from_probabilities(keras.ops.convert_to_numpy(model(grid, training=False)))
     return first, second, classes.reshape(first.shape)
 
 

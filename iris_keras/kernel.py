@@ -100,13 +100,14 @@ class _NoTransportNotice(logging.Filter):
 
 
 def _start_kernel():
-    from iris_keras.quiet_import import import_tensorflow_quietly
+    from iris_keras.quiet_import import import_quietly
 
     logging.getLogger("IPKernelApp").addFilter(_NoTransportNotice())
     for name, value in QUIET_ENV.items():
         os.environ.setdefault(name, value)
-    if os.environ.get("KERAS_BACKEND", DEFAULT_BACKEND) == "tensorflow":
-        import_tensorflow_quietly()
+    # The backend's own package, not Keras: a notebook may still configure the
+    # devices (`distribute.use_logical_cpus`) before the backend starts them.
+    import_quietly(os.environ.get("KERAS_BACKEND", DEFAULT_BACKEND))
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()

@@ -81,9 +81,11 @@ def predict_species(model, measurements):
     For example, `predict_species(model, [6.3, 3.3, 6.0, 2.5])` gives
     `("virginica", 0.97)` for a model trained by `iris-keras train`.
     """
+    import keras
+
     x = check_measurements(measurements)
     names = class_names_of(model)
-    output = np.asarray(model(x, training=False))[0]
+    output = keras.ops.convert_to_numpy(model(x, training=False))[0]
     if output.shape[-1] == 1:
         positive = float(output[0])
         return (names[1], positive) if positive >= 0.5 else (names[0], 1.0 - positive)

@@ -2,7 +2,7 @@
 
 
 def training_summary(metrics):
-    """The end-of-training summary: scores, the reload check, device, seed, time, artifacts."""
+    """The end-of-training summary: scores, the reload check, backend, device, seed, time."""
     reload = (
         "identical (test loss and accuracy match exactly)"
         if metrics["reload_matches"]
@@ -19,6 +19,7 @@ def training_summary(metrics):
         f"test accuracy   {metrics['test_accuracy']:.4f}",
         f"test loss       {metrics['test_loss']:.4f}",
         f"reloaded model  {reload}",
+        f"backend         {metrics['backend']} (Keras {metrics['versions']['keras']})",
         f"device          {metrics['device']}",
         *(
             [f"distributed     {_distribution_text(distribution)}"]

@@ -33,7 +33,7 @@ import time
 import uuid
 from pathlib import Path
 
-from iris_keras import artifacts
+from iris_keras import artifacts, backend
 from iris_keras.batches import steps_per_epoch
 from iris_keras.compile import compile_model
 from iris_keras.datasets import iris
@@ -85,7 +85,8 @@ def build_for(recipe, x_fit, *, strategy=None):
     """Builds and compiles the recipe's model, adapted to the training features.
 
     The model runs one epoch's batches per compiled call
-    (`steps_per_execution`): the same steps, less Python between them. Under
+    (`steps_per_execution`): the same steps, less Python between them (on
+    PyTorch, which allows one batch per call, `compile_model` keeps 1). Under
     a `tf.distribute` strategy (`distribute.make_strategy`) it is built and
     compiled in the strategy's scope, one batch per call: Keras 3.15's
     multi-step loop fails under a `MirroredStrategy`.
@@ -279,6 +280,7 @@ def _train_in(
         },
         "epochs_run": len(backup.history["loss"]),
         "resumed_from_epoch": initial_epoch,
+        "backend": backend.name(),
         "versions": library_versions(),
         "device": device_name,
         "distribution": describe_strategy(strategy),
@@ -339,11 +341,17 @@ def _hyperparameters(recipe):
 
 
 def library_versions():
-    """The versions of Python and the libraries a run depends on."""
+    """The versions of Python, the backend's packages and the libraries a run depends on."""
     from importlib.metadata import version
 
-    names = ("tensorflow", "keras", "numpy", "scikit-learn", "pandas", "matplotlib")
-    return {"python": platform.python_version(), **{name: version(name) for name in names}}
+    from iris_keras import backend
+
+    names = ("keras", "numpy", "scikit-learn", "pandas", "matplotlib")
+    return {
+        "python": platform.python_version(),
+        **backend.versions(),
+        **{name: version(name) for name in names},
+    }
 
 
 def default_output_dir(recipe_name):

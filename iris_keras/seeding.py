@@ -1,4 +1,4 @@
-"""One seed for Python, NumPy and Keras, and deterministic TensorFlow ops.
+"""One seed for Python, NumPy and Keras, and deterministic ops on TensorFlow.
 
 With the same seed, two runs in two processes on the CPU give the same
 weights, bit for bit (`tests/test_seeding.py` proves it).
@@ -10,11 +10,13 @@ DEFAULT_SEED = 42
 
 
 def set_seed(seed=DEFAULT_SEED):
-    """Seeds Python's `random`, NumPy and Keras, and makes TensorFlow's ops deterministic.
+    """Seeds Python's `random`, NumPy and Keras, and makes the backend's ops deterministic.
 
     `keras.utils.set_random_seed` seeds `random`, `numpy.random` and the
-    backend; `tf.config.experimental.enable_op_determinism` makes the ops
-    pick deterministic kernels (on a GPU too, at some cost in speed).
+    backend; on TensorFlow, `tf.config.experimental.enable_op_determinism`
+    makes the ops pick deterministic kernels (on a GPU too, at some cost in
+    speed). The same seed gives different initial weights on each backend:
+    each draws its random numbers its own way.
 
     Args:
         seed: an integer >= 0. Defaults to `42`.
@@ -22,10 +24,8 @@ def set_seed(seed=DEFAULT_SEED):
     Returns:
         The seed, as an `int`.
     """
-    import keras
-    import tensorflow as tf
+    from iris_keras import backend
 
     seed = check_non_negative_int("seed", seed)
-    keras.utils.set_random_seed(seed)
-    tf.config.experimental.enable_op_determinism()
+    backend.seed(seed)
     return seed

@@ -139,6 +139,8 @@ def _provenance(metadata, runs):
         f"{name} {versions[key]}"
         for name, key in (
             ("TensorFlow", "tensorflow"),
+            ("JAX", "jax"),
+            ("PyTorch", "torch"),
             ("Keras", "keras"),
             ("NumPy", "numpy"),
             ("scikit-learn", "scikit-learn"),

@@ -1,7 +1,7 @@
 """Runs the seed study: every variant on every seed, in parallel, resumable.
 
 `run_study` trains each `(variant, seed)` of the grid with `run_variant` in
-worker processes (the "spawn" start method; each worker imports TensorFlow
+worker processes (the "spawn" start method; each worker imports Keras and its backend
 once and trains many runs), and rewrites `study.csv` atomically after every
 finished run. Interrupted, it loses at most the runs in flight; run again,
 it skips the `(variant, seed)` pairs already in `study.csv`.
@@ -118,6 +118,7 @@ def run_study(
 
 def _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream):
     """`run_study`'s body, run while this process holds `output_dir`'s lock."""
+    from iris_keras import backend
     from iris_keras.device import cpu_description
     from iris_keras.run import library_versions
 
@@ -139,6 +140,7 @@ def _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream)
         "workers": workers,
         "runs": 0,
         "machine": cpu_description(),
+        "backend": backend.name(),
         "versions": library_versions(),
     }
     started = time.perf_counter()
@@ -194,15 +196,20 @@ def _execute(todo, *, epochs, workers):
 
 
 def _init_worker():
-    """Starts a worker: ignores Ctrl-C (the parent handles it), imports TensorFlow, CPU only."""
+    """Starts a worker: ignores Ctrl-C (the parent handles it), imports the backend, CPU only.
+
+    A spawned worker inherits the parent's `KERAS_BACKEND`, so it runs the
+    parent's backend.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with _stderr_silenced():  # TF 2.21 logs its start-up in C++ regardless
-        import tensorflow as tf
-    tf.get_logger().setLevel("ERROR")  # retracing notices: each run builds a new model
+        import keras  # noqa: F401
 
+    from iris_keras import backend
     from iris_keras.device import select_device
 
+    backend.quiet_logger()  # TensorFlow's retracing notices: each run builds a new model
     select_device("cpu")
 
 

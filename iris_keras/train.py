@@ -10,8 +10,10 @@ flowers, validation loss and accuracy after every epoch, a `History` of
 `loss`, `accuracy`, `val_loss`, `val_accuracy`) and removes that overhead
 with public APIs only:
 
-- one `tf.data` pipeline spans all epochs; with `steps_per_epoch` set,
-  Keras keeps its iterator alive from one epoch to the next;
+- one feed spans all epochs (`training_feed`): a Python generator of NumPy
+  batches on JAX and PyTorch, the same batches as one `tf.data` pipeline on
+  TensorFlow; with `steps_per_epoch` set, Keras keeps its iterator alive
+  from one epoch to the next;
 - validation runs as `model.test_on_batch` on the whole validation set
   (`callbacks.ValidationMetrics`): the same compiled test function, the same
   numbers, without the `evaluate()` loop around it.
@@ -21,7 +23,8 @@ a run resumed at epoch `k` is fed what an uninterrupted run is fed."""
 
 import numpy as np
 
-from iris_keras.batches import epoch_permutation, steps_per_epoch
+from iris_keras import backend
+from iris_keras.batches import epoch_batches, epoch_permutation, steps_per_epoch
 from iris_keras.errors import DivergedError, check_non_negative_int, check_positive_int, invalid
 
 DEFAULT_EPOCHS = 100
@@ -44,7 +47,10 @@ def fit_model(
     """Trains a compiled `model` like the article's `fit`, and returns its `History`.
 
     Training stops at the first batch whose loss is not finite
-    (`keras.callbacks.TerminateOnNaN`) and raises `DivergedError`.
+    (`keras.callbacks.TerminateOnNaN`) and raises `DivergedError`; so does
+    PyTorch's refusal of NaN probabilities. On JAX and PyTorch, Keras clips
+    the probabilities in the cross-entropy, so a loss stays finite (at most
+    about 16 per flower) until the weights themselves overflow.
 
     Args:
         model: a compiled `keras.Model`.
@@ -86,17 +92,26 @@ def fit_model(
     all_callbacks += [*callbacks, keras.callbacks.TerminateOnNaN()]
     if initial_epoch == epochs:
         return keras.callbacks.History()
-    history = model.fit(
-        training_dataset(
-            x, y, batch_size=batch_size, seed=seed, epochs=epochs, initial_epoch=initial_epoch
-        ),
-        epochs=epochs,
-        initial_epoch=initial_epoch,
-        steps_per_epoch=steps_per_epoch(len(x), batch_size=batch_size),
-        shuffle=False,  # the dataset is already shuffled, per epoch
-        callbacks=all_callbacks,
-        verbose=verbose,
-    )
+    steps = steps_per_epoch(len(x), batch_size=batch_size)
+    try:
+        history = model.fit(
+            training_feed(
+                x, y, batch_size=batch_size, seed=seed, epochs=epochs, initial_epoch=initial_epoch
+            ),
+            epochs=epochs,
+            initial_epoch=initial_epoch,
+            steps_per_epoch=steps,
+            shuffle=False,  # the batches are already shuffled, per epoch
+            callbacks=all_callbacks,
+            verbose=verbose,
+        )
+    except RuntimeError as error:
+        # PyTorch's binary cross-entropy refuses NaN probabilities with its own
+        # RuntimeError ("all elements of input should be between 0 and 1").
+        if all(np.isfinite(weight).all() for weight in model.get_weights()):
+            raise
+        epoch = int(model.optimizer.iterations.numpy()) // steps + 1
+        raise _diverged(model, epoch, "the weights became non-finite") from error
     _check_finite(history, model, initial_epoch)
     return history
 
@@ -106,23 +121,35 @@ def _check_finite(history, model, initial_epoch):
     if losses.size and np.isfinite(losses).all():
         return
     bad_epoch = initial_epoch + (int(np.argmin(np.isfinite(losses))) if losses.size else 0) + 1
+    raise _diverged(model, bad_epoch, f"the loss became {losses[-1]}")
+
+
+def _diverged(model, epoch, what):
     learning_rate = float(model.optimizer.learning_rate.numpy())
-    raise DivergedError(
-        f"Training diverged at epoch {bad_epoch}: the loss became {losses[-1]}. "
+    return DivergedError(
+        f"Training diverged at epoch {epoch}: {what}. "
         f"Try a smaller learning rate (received learning_rate={learning_rate:g})."
     )
 
 
-def training_dataset(x, y, *, batch_size, seed, epochs, initial_epoch=0):
-    """One `tf.data.Dataset` of every training batch from `initial_epoch` to `epochs`.
+def training_feed(x, y, *, batch_size, seed, epochs, initial_epoch=0):
+    """What `fit_model` hands Keras: the batches of `training_batches`, per backend.
 
-    Epoch `e` is `x[epoch_permutation(n, seed=seed, epoch=e)]` cut into
-    batches of `batch_size`; batches never straddle two epochs.
+    JAX and PyTorch read the Python generator `training_batches` itself. On
+    TensorFlow the same batches come from one `tf.data` pipeline (gathering
+    each epoch's permutation, cut into batches), which `tf.distribute`
+    strategies split into per-replica batches exactly; a generator wrapped in
+    `tf.data.Dataset.from_generator` trains a mirrored model differently
+    (weights 1e-2 away from one device's after 100 epochs).
 
     Returns:
-        A dataset of `(x_batch, y_batch)` with
+        A generator or a `tf.data.Dataset` of `(x_batch, y_batch)`, with
         `(epochs - initial_epoch) * ceil(n / batch_size)` elements.
     """
+    if backend.name() != "tensorflow":
+        return training_batches(
+            x, y, batch_size=batch_size, seed=seed, epochs=epochs, initial_epoch=initial_epoch
+        )
     import tensorflow as tf
 
     orders = np.stack(
@@ -136,6 +163,26 @@ def training_dataset(x, y, *, batch_size, seed, epochs, initial_epoch=0):
         lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
     )
     return batches.map(lambda index: (tf.gather(features, index), tf.gather(labels, index)))
+
+
+def training_batches(x, y, *, batch_size, seed, epochs, initial_epoch=0):
+    """Every training batch from `initial_epoch` to `epochs`, as NumPy arrays.
+
+    Epoch `e` is `x[batches.epoch_permutation(n, seed=seed, epoch=e)]` cut into
+    batches of `batch_size`; batches never straddle two epochs.
+
+    Example:
+    >>> x, y = np.arange(10.0).reshape(5, 2), np.arange(5)
+    >>> [len(x_batch) for x_batch, _ in training_batches(x, y, batch_size=2, seed=0, epochs=2)]
+    [2, 2, 1, 2, 2, 1]
+
+    Returns:
+        A generator of `(x_batch, y_batch)` with
+        `(epochs - initial_epoch) * ceil(n / batch_size)` elements.
+    """
+    for epoch in range(initial_epoch, epochs):
+        for index in epoch_batches(len(x), batch_size=batch_size, seed=seed, epoch=epoch):
+            yield x[index], y[index]
 
 
 def _check_arrays(x, y, name):

@@ -1,10 +1,10 @@
-"""The from-scratch activations and their derivatives against Keras and TensorFlow's autodiff."""
+"""The from-scratch activations and their derivatives against Keras and the backend's autodiff."""
 
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
+from iris_keras.autodiff import value_and_gradient
 from iris_keras.errors import UsageError
 from iris_keras.scratch import activations
 
@@ -15,25 +15,21 @@ Z = np.concatenate([np.linspace(-30, 30, 61), np.linspace(-2, 2, 41)]).astype(np
 Z_ROWS = np.array([[0.5, -1.0, 2.0], [30.0, -30.0, 0.0], [0.0, 0.0, 0.0]], dtype=np.float32)
 
 
-def tf_value_and_vjp(name, z, upstream):
-    """Keras's activation at `z`, and `upstream` pulled back through it by `GradientTape`."""
-    z = tf.constant(z)
-    with tf.GradientTape() as tape:
-        tape.watch(z)
-        a = keras.activations.get(name)(z)
-    return a.numpy(), tape.gradient(a, z, output_gradients=tf.constant(upstream)).numpy()
+def keras_value_and_vjp(name, z, upstream):
+    """Keras's activation at `z`, and `upstream` pulled back through it by the backend autodiff."""
+    return value_and_gradient(keras.activations.get(name), z, upstream)
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "linear"])
 def test_elementwise_activation_and_derivative_equal_keras(name):
     function, derivative = activations.ELEMENTWISE[name]
-    value, gradient = tf_value_and_vjp(name, Z, np.ones_like(Z))
+    value, gradient = keras_value_and_vjp(name, Z, np.ones_like(Z))
     z = Z.astype(np.float64)
     # float32 carries ~7 significant digits: rtol 1e-6, and atol 1e-7 for
     # values that underflow to 0 in float32 (sigmoid(-30) = 9.4e-14).
     np.testing.assert_allclose(function(z), value, rtol=1e-6, atol=1e-7)
     # In float32, tanh(z) rounds to exactly ±1 beyond |z| ≈ 7.9 and sigmoid(z)
-    # to 1 beyond z ≈ 16.6, so TensorFlow's derivative there is exactly 0 where
+    # to 1 beyond z ≈ 16.6, so the backend's derivative there is exactly 0 where
     # the true one is still up to 4.5e-7 (1 - tanh(8) ** 2): hence atol 1e-6.
     np.testing.assert_allclose(derivative(z), gradient, rtol=1e-6, atol=1e-6)
     # The chain rule scales the upstream gradient by the derivative checked above.
@@ -44,7 +40,7 @@ def test_elementwise_activation_and_derivative_equal_keras(name):
 
 def test_softmax_and_its_vector_jacobian_product_equal_keras():
     upstream = np.array([[1.0, -2.0, 0.5], [0.3, 0.3, -1.0], [2.0, 0.0, 1.0]], dtype=np.float32)
-    value, gradient = tf_value_and_vjp("softmax", Z_ROWS, upstream)
+    value, gradient = keras_value_and_vjp("softmax", Z_ROWS, upstream)
     z = Z_ROWS.astype(np.float64)
     np.testing.assert_allclose(activations.softmax(z), value, rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(activations.softmax(z).sum(axis=-1), 1.0, rtol=1e-12)
@@ -56,8 +52,8 @@ def test_softmax_and_its_vector_jacobian_product_equal_keras():
     )
 
 
-def test_relu_derivative_at_zero_is_zero_as_in_tensorflow():
-    _, gradient = tf_value_and_vjp("relu", np.zeros(1, dtype=np.float32), np.ones(1, np.float32))
+def test_relu_derivative_at_zero_is_zero_as_in_keras():
+    _, gradient = keras_value_and_vjp("relu", np.zeros(1, dtype=np.float32), np.ones(1, np.float32))
     assert gradient[0] == activations.relu_derivative(np.zeros(1))[0] == 0.0
 
 

@@ -1,10 +1,10 @@
-"""The from-scratch losses and their gradients against `keras.losses` and `GradientTape`."""
+"""The from-scratch losses and their gradients against `keras.losses` and the backend's autodiff."""
 
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
+from iris_keras.autodiff import value_and_gradient
 from iris_keras.errors import UsageError
 from iris_keras.scratch import losses
 
@@ -34,6 +34,13 @@ CASES = [
         id="binary-crossentropy-clipped",
     ),
     pytest.param(
+        "binary_crossentropy",
+        keras.losses.BinaryCrossentropy(),
+        1.0 - BITS,
+        PROBABILITIES,
+        id="binary-crossentropy-clipped-certain-and-wrong",
+    ),
+    pytest.param(
         "categorical_crossentropy",
         keras.losses.CategoricalCrossentropy(),
         ONE_HOT,
@@ -59,21 +66,20 @@ CASES = [
 
 @pytest.mark.parametrize("name, keras_loss, y_true, y_pred", CASES)
 def test_loss_and_gradient_equal_keras(name, keras_loss, y_true, y_pred):
-    prediction = tf.constant(y_pred)
-    with tf.GradientTape() as tape:
-        tape.watch(prediction)
-        expected = keras_loss(tf.constant(y_true), prediction)
-    expected_gradient = tape.gradient(expected, prediction).numpy()
+    target = keras.ops.convert_to_tensor(y_true)
+    expected, expected_gradient = value_and_gradient(
+        lambda prediction: keras_loss(target, prediction), y_pred
+    )
     value = getattr(losses, name)(y_true, y_pred)
     gradient = getattr(losses, f"{name}_gradient")(y_true, y_pred)
-    np.testing.assert_allclose(value, expected.numpy(), rtol=1e-5)
+    np.testing.assert_allclose(value, expected, rtol=1e-5)
     # atol for gradient entries that are 0 in one and ~1e-8 in the other.
     np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-5, atol=1e-7)
 
 
 def test_clipped_probabilities_get_no_gradient():
     gradient = losses.binary_crossentropy_gradient(BITS, PROBABILITIES)
-    clipped = (PROBABILITIES < losses.EPSILON) | (PROBABILITIES > 1 - losses.EPSILON)
+    clipped = (PROBABILITIES < losses.EPSILON) | (PROBABILITIES > losses.ONE_MINUS_EPSILON)
     assert clipped.sum() == 4
     np.testing.assert_array_equal(gradient[clipped], 0.0)
     assert np.all(gradient[~clipped] != 0.0)
@@ -94,17 +100,33 @@ def test_batch_mean_divides_by_the_batch_size():
 
 
 @pytest.mark.parametrize(
-    "loss, activation, expected",
+    "loss, activation, backend, expected",
     [
-        pytest.param("binary_crossentropy", "sigmoid", True, id="bce-sigmoid"),
-        pytest.param("categorical_crossentropy", "softmax", True, id="cce-softmax"),
-        pytest.param("binary_crossentropy", "softmax", True, id="bce-softmax"),
-        pytest.param("binary_crossentropy", "relu", False, id="bce-relu"),
-        pytest.param("mean_squared_error", "sigmoid", False, id="mse-sigmoid"),
+        pytest.param("binary_crossentropy", "sigmoid", "tensorflow", True, id="tf-bce-sigmoid"),
+        pytest.param(
+            "categorical_crossentropy", "softmax", "tensorflow", True, id="tf-cce-softmax"
+        ),
+        pytest.param("binary_crossentropy", "softmax", "tensorflow", True, id="tf-bce-softmax"),
+        pytest.param("binary_crossentropy", "relu", "tensorflow", False, id="tf-bce-relu"),
+        pytest.param("mean_squared_error", "sigmoid", "tensorflow", False, id="tf-mse-sigmoid"),
+        pytest.param("binary_crossentropy", "sigmoid", "jax", False, id="jax-bce-sigmoid"),
+        pytest.param("categorical_crossentropy", "softmax", "jax", False, id="jax-cce-softmax"),
+        pytest.param("binary_crossentropy", "sigmoid", "torch", False, id="torch-bce-sigmoid"),
+        pytest.param("categorical_crossentropy", "softmax", "torch", False, id="torch-cce-softmax"),
     ],
 )
-def test_uses_logits_when_keras_has_cached_them(loss, activation, expected):
-    assert losses.uses_logits(loss, activation) is expected
+def test_uses_logits_where_keras_has_cached_them(loss, activation, backend, expected):
+    assert losses.uses_logits(loss, activation, backend=backend) is expected
+
+
+def test_uses_logits_follows_the_backend_keras_runs_on():
+    rule = losses.uses_logits("binary_crossentropy", "sigmoid")
+    assert rule is (keras.backend.backend() == "tensorflow")
+
+
+def test_unknown_backend_is_named():
+    with pytest.raises(UsageError, match=r"expected one of 'tensorflow', .*backend='theano'"):
+        losses.uses_logits("binary_crossentropy", "sigmoid", backend="theano")
 
 
 def test_unknown_loss_is_named():

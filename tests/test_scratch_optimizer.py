@@ -26,7 +26,8 @@ def test_repeated_steps_equal_keras_sgd(learning_rate, momentum):
     params, velocity = [{"name": "dense", **start, "activation": "relu"}], None
     for _ in range(5):
         grads = {key: RNG.normal(size=shape).astype(np.float32) for key, shape in SHAPES.items()}
-        optimizer.apply_gradients(zip([grads[key] for key in SHAPES], variables, strict=True))
+        tensors = [keras.ops.convert_to_tensor(grads[key]) for key in SHAPES]
+        optimizer.apply_gradients(zip(tensors, variables, strict=True))
         params, velocity = sgd_step(
             params, [grads], velocity, learning_rate=learning_rate, momentum=momentum
         )

@@ -14,9 +14,9 @@ def test_set_seed_makes_numpy_and_keras_repeat():
     import keras
 
     set_seed(3)
-    first = np.random.rand(3), keras.random.uniform((3,)).numpy()
+    first = np.random.rand(3), keras.ops.convert_to_numpy(keras.random.uniform((3,)))
     set_seed(3)
-    second = np.random.rand(3), keras.random.uniform((3,)).numpy()
+    second = np.random.rand(3), keras.ops.convert_to_numpy(keras.random.uniform((3,)))
     np.testing.assert_array_equal(first[0], second[0])
     np.testing.assert_array_equal(first[1], second[1])
 

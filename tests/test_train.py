@@ -8,7 +8,7 @@ from iris_keras.datasets import iris
 from iris_keras.errors import UsageError
 from iris_keras.model import build_model
 from iris_keras.seeding import set_seed
-from iris_keras.train import fit_model, training_dataset
+from iris_keras.train import fit_model, training_batches, training_feed
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +38,28 @@ def test_validation_metrics_equal_evaluate(data):
     assert history.history["val_accuracy"][-1] == pytest.approx(scores["accuracy"])
 
 
-def test_dataset_feeds_each_epochs_permutation_in_batches(data):
+def test_batches_feed_each_epochs_permutation(data):
     (x_train, y_train), _ = data
-    dataset = training_dataset(x_train, y_train, batch_size=32, seed=9, epochs=3, initial_epoch=1)
-    batches = [x.numpy() for x, _ in dataset]
+    feed = training_batches(x_train, y_train, batch_size=32, seed=9, epochs=3, initial_epoch=1)
+    batches = [x for x, _ in feed]
     assert [len(batch) for batch in batches] == [32, 32, 32, 24] * 2
     expected = np.concatenate(
         [x_train[epoch_permutation(120, seed=9, epoch=epoch)] for epoch in (1, 2)]
     )
     np.testing.assert_array_equal(np.concatenate(batches), expected)
+
+
+def test_the_feed_holds_those_batches_on_this_backend(data):
+    import keras
+
+    (x_train, y_train), _ = data
+    kwargs = {"batch_size": 32, "seed": 9, "epochs": 3, "initial_epoch": 1}
+    fed = list(training_feed(x_train, y_train, **kwargs))
+    expected = list(training_batches(x_train, y_train, **kwargs))
+    assert len(fed) == len(expected) == 8
+    for (x_fed, y_fed), (x_batch, y_batch) in zip(fed, expected, strict=True):
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(x_fed), x_batch)
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(y_fed), y_batch)
 
 
 def test_training_learns(data):

@@ -11,26 +11,36 @@ outputs per row:
 Keras computes cross-entropy in one of two ways, and so does this module:
 
 - **from probabilities** (`binary_crossentropy`, `categorical_crossentropy`):
-  `p` is clipped to `[1e-7, 1 - 1e-7]` (Keras's `epsilon`), so the loss stays
+  `p` is clipped to `[1e-7, 1 - 1e-7]` (Keras's `epsilon`; the upper bound
+  rounded to float32, as Keras computes it), so the loss stays
   finite and its gradient is zero where the clip bites; categorical
   cross-entropy first rescales each row of `p` to sum to 1;
-- **from logits** (`*_from_logits`): when the output layer's activation is
-  `sigmoid` or `softmax`, Keras caches the pre-activation `z` on the output
-  and computes the loss from `z`, without clipping; the gradient with
-  respect to `z` is then simply `(activation(z) - y_true) / n`.
-  `uses_logits` says which one Keras picks.
+- **from logits** (`*_from_logits`): on TensorFlow only, when the output
+  layer's activation is `sigmoid` or `softmax`, Keras caches the
+  pre-activation `z` on the output tensor and computes the loss from `z`,
+  without clipping; the gradient with respect to `z` is then simply
+  `(activation(z) - y_true) / n`. JAX and PyTorch tensors carry no cached
+  logits, so there Keras computes every cross-entropy from the clipped
+  probabilities. `uses_logits` says which one Keras picks on a backend.
 
 >>> import numpy as np
 >>> float(mean_squared_error(np.array([[1.0], [0.0]]), np.array([[0.5], [0.5]])))
 0.25
 """
 
+import os
+import sys
+
 import numpy as np
 
+from iris_keras.backend import BACKENDS
 from iris_keras.errors import check_choice, invalid
 from iris_keras.scratch.activations import sigmoid, softmax
 
 EPSILON = 1e-7  # keras.config.epsilon()
+# Keras clips float32 tensors: 1 - 1e-7 rounds to 0.99999988 there, so a probability
+# of 1 for a label 0 costs -log(1.19e-7) = 15.94, not -log(1e-7) = 16.12.
+ONE_MINUS_EPSILON = float(np.float32(1.0 - EPSILON))
 
 
 def mean_squared_error(y_true, y_pred):
@@ -48,22 +58,22 @@ def mean_squared_error_gradient(y_true, y_pred):
 def binary_crossentropy(y_true, y_pred):
     """`mean(-(y log p + (1 - y) log(1 - p)))` with `p = clip(y_pred, 1e-7, 1 - 1e-7)`."""
     y_true, y_pred = check_pair(y_true, y_pred)
-    p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
+    p = np.clip(y_pred, EPSILON, ONE_MINUS_EPSILON)
     return np.mean(-(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
 
 
 def binary_crossentropy_gradient(y_true, y_pred):
     """`dL/dy_pred = (-y / p + (1 - y) / (1 - p)) / (n * k)` where unclipped, else 0."""
     y_true, y_pred = check_pair(y_true, y_pred)
-    p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
-    inside = (y_pred >= EPSILON) & (y_pred <= 1.0 - EPSILON)
+    p = np.clip(y_pred, EPSILON, ONE_MINUS_EPSILON)
+    inside = (y_pred >= EPSILON) & (y_pred <= ONE_MINUS_EPSILON)
     return inside * (-y_true / p + (1.0 - y_true) / (1.0 - p)) / y_pred.size
 
 
 def categorical_crossentropy(y_true, y_pred):
     """`mean(-sum(y log p, axis=-1))` with `p = clip(y_pred / sum(y_pred), 1e-7, 1 - 1e-7)`."""
     y_true, y_pred = check_pair(y_true, y_pred)
-    p = np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, 1.0 - EPSILON)
+    p = np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, ONE_MINUS_EPSILON)
     return np.mean(-(y_true * np.log(p)).sum(axis=-1))
 
 
@@ -78,8 +88,8 @@ def categorical_crossentropy_gradient(y_true, y_pred):
     y_true, y_pred = check_pair(y_true, y_pred)
     s = y_pred.sum(axis=-1, keepdims=True)
     q = y_pred / s
-    inside = (q >= EPSILON) & (q <= 1.0 - EPSILON)
-    g = inside * -y_true / np.clip(q, EPSILON, 1.0 - EPSILON) / len(y_pred)
+    inside = (q >= EPSILON) & (q <= ONE_MINUS_EPSILON)
+    g = inside * -y_true / np.clip(q, EPSILON, ONE_MINUS_EPSILON) / len(y_pred)
     return (g - (g * q).sum(axis=-1, keepdims=True)) / s
 
 
@@ -131,18 +141,45 @@ def check_loss(name):
     return check_choice("loss", name, tuple(LOSSES))
 
 
-def uses_logits(loss, activation):
+def keras_backend():
+    """The backend whose rule to follow, without importing Keras.
+
+    Keras's own backend when Keras is imported, else the `KERAS_BACKEND`
+    environment variable, else `"tensorflow"` (Keras's default).
+    """
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        return keras.backend.backend()
+    return os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
+def uses_logits(loss, activation, *, backend=None):
     """Whether Keras computes `loss` from the logits of an output layer with `activation`.
 
-    Keras's `sigmoid` and `softmax` cache their input `z` on their output, and
-    both cross-entropies then use it, whichever of the two activations it
-    was: binary cross-entropy on a softmax output is a sigmoid cross-entropy
-    of its logits.
+    On TensorFlow, Keras's `sigmoid` and `softmax` cache their input `z` on
+    their output, and both cross-entropies then use it, whichever of the two
+    activations it was: binary cross-entropy on a softmax output is a sigmoid
+    cross-entropy of its logits. JAX and PyTorch never do.
 
-    >>> uses_logits("binary_crossentropy", "sigmoid"), uses_logits("mean_squared_error", "sigmoid")
-    (True, False)
+    Args:
+        loss: a loss name of `LOSSES`.
+        activation: the output layer's activation name.
+        backend: `"tensorflow"`, `"jax"` or `"torch"`; `None` for
+            `keras_backend()`. Defaults to `None`.
+
+    >>> uses_logits("binary_crossentropy", "sigmoid", backend="tensorflow")
+    True
+    >>> uses_logits("binary_crossentropy", "sigmoid", backend="jax")
+    False
+    >>> uses_logits("mean_squared_error", "sigmoid", backend="tensorflow")
+    False
     """
-    return check_loss(loss) in FROM_LOGITS and activation in ("sigmoid", "softmax")
+    backend = check_choice("backend", backend or keras_backend(), BACKENDS)
+    return (
+        backend == "tensorflow"
+        and check_loss(loss) in FROM_LOGITS
+        and activation in ("sigmoid", "softmax")
+    )
 
 
 def check_pair(y_true, y_pred):

@@ -1,0 +1,73 @@
+"""The backend dispatch: which backend runs, and what each one needs."""
+
+import importlib.util
+
+import keras
+import pytest
+
+from iris_keras import backend
+from iris_keras.cli import main
+from iris_keras.errors import IrisKerasError, UsageError
+
+
+def test_name_is_the_backend_keras_runs_on():
+    assert backend.name() == keras.backend.backend() in backend.BACKENDS
+
+
+def test_versions_name_the_backends_own_packages():
+    versions = backend.versions()
+    assert tuple(versions) == backend.PACKAGES[backend.name()]
+    assert all(version[0].isdigit() for version in versions.values())
+
+
+@pytest.mark.parametrize(
+    "name, jit, steps",
+    [
+        pytest.param("tensorflow", False, 4, id="tensorflow"),
+        pytest.param("jax", True, 4, id="jax-xla"),
+        pytest.param("torch", False, 1, id="torch-one-step-per-call"),
+    ],
+)
+def test_compile_settings_per_backend(monkeypatch, name, jit, steps):
+    monkeypatch.setattr(backend, "name", lambda: name)
+    assert backend.jit_compile() is jit
+    assert backend.steps_per_execution(4) == steps
+
+
+def test_use_the_running_backend_is_a_no_op(monkeypatch):
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    assert backend.use(backend.name()) == backend.name()
+
+
+def test_use_an_unknown_backend_is_named():
+    with pytest.raises(UsageError, match=r"expected one of 'tensorflow', .*backend='theano'"):
+        backend.use("theano")
+
+
+@pytest.mark.parametrize("other", [name for name in backend.BACKENDS if name != backend.name()])
+def test_use_another_backend_once_keras_runs_is_refused(monkeypatch, other):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: object())  # "installed"
+    with pytest.raises(IrisKerasError, match=f"already runs on {backend.name()}"):
+        backend.use(other)
+
+
+def test_use_a_backend_not_installed_here_says_how_to_get_it(monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(UsageError, match=r"jax is not installed .*make \.\.\. BACKEND=jax"):
+        backend.use("jax")
+
+
+def test_study_backend_option_rejects_an_unknown_backend(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["study", "--backend", "cntk"])
+    assert exit_info.value.code == 2
+    assert "backend='cntk'" in capsys.readouterr().err
+
+
+def test_a_run_records_and_prints_its_backend(article_run):
+    from iris_keras.report import training_summary
+
+    metrics, _ = article_run
+    assert metrics["backend"] == backend.name()
+    assert set(backend.PACKAGES[backend.name()]) <= set(metrics["versions"])
+    assert f"backend         {backend.name()} (Keras " in training_summary(metrics)
