@@ -135,3 +135,21 @@ def test_every_section_from_2_1_to_4_5_has_a_heading():
     for path in NOTEBOOKS:
         headings.update(re.findall(r"^## (§\d\.\d)", sources(path, "markdown"), re.MULTILINE))
     assert sorted(set(SECTIONS) - headings) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def test_references_to_other_notebooks_are_links(path):
+    """A section named in the prose (§3.1), or a notebook named by file, is a link to follow."""
+    others = {other.name for other in NOTEBOOKS} - {path.name}
+    for line in sources(path, "markdown").splitlines():
+        if line.startswith("#"):
+            continue
+        plain = re.sub(r"\[[^\]]*\]\([^)]*\)|`[^`]*`|\$[^$]*\$", "", line)
+        named = [name for name in others if name in plain or name.removesuffix(".ipynb") in plain]
+        assert named == [], f"{path.name}: {line!r} names {named} without a link"
+        for match in re.finditer(r"§(\d\.\d)", plain):
+            holders = [name for name in others if name.startswith(match.group(1))]
+            holders += [name for name in others if f"-{match.group(1)}-" in name]
+            assert holders == [], f"{path.name}: {line!r}: link {match.group(0)} to {holders}"
+        for target in re.findall(r"\]\(([^)#]+\.ipynb)", line):
+            assert (NOTEBOOKS_DIR / target).is_file(), f"{path.name}: broken link to {target}"
