@@ -249,6 +249,9 @@ def lost_workers_reported(strategy):
     Raises:
         IrisKerasError: a worker stopped answering during the block.
     """
+    if strategy is None:  # one device, on any backend: nothing to report
+        yield
+        return
     import tensorflow as tf
 
     try:
@@ -322,6 +325,8 @@ def sync_from_chief(strategy, model, epoch):
 
 
 def _is_multi_worker(strategy):
+    if strategy is None:
+        return False
     import tensorflow as tf
 
     return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)

@@ -57,7 +57,10 @@ def neg_log_loss_score(model, x, y):
     Returns:
         A float <= 0.
     """
-    probabilities = np.asarray(model(np.asarray(x, dtype=np.float32), training=False))
+    import keras
+
+    outputs = model(np.asarray(x, dtype=np.float32), training=False)
+    probabilities = keras.ops.convert_to_numpy(outputs)
     probabilities = np.clip(probabilities.astype(np.float64), EPSILON, 1.0 - EPSILON)
     if probabilities.shape[-1] == 1:
         labels = np.asarray(y, dtype=np.float64).reshape(-1, 1)

@@ -7,6 +7,7 @@ claims, so a notebook that runs is a notebook whose claims hold.
 """
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,6 +19,21 @@ from iris_keras.kernel import DISPLAY_NAME, KERNEL_NAME
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+
+
+def backends_of(path):
+    """The Keras backends a notebook runs on: all three, unless its metadata names fewer.
+
+    `tf.distribute` (the §6 data-parallel notebook) exists on TensorFlow only;
+    such a notebook names its backends in `metadata["iris-keras"]["backends"]`
+    and says so in its introduction.
+    """
+    metadata = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+    return metadata.get("iris-keras", {}).get("backends", ["tensorflow", "jax", "torch"])
+
+
+BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
+RUNNABLE = [path for path in NOTEBOOKS if BACKEND in backends_of(path)]
 # Each notebook runs in under a minute on this 2-core machine by itself
 # (docs/from-scratch.md); two run at once under `make test`, so a cell that
 # runs longer than 90 seconds has hung.
@@ -44,7 +60,7 @@ def execute(notebook, *, cwd):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+@pytest.mark.parametrize("path", RUNNABLE, ids=[path.name for path in RUNNABLE])
 def test_notebook_runs_in_a_fresh_kernel(path):
     import nbformat
 
@@ -71,6 +87,15 @@ def test_the_kernel_is_this_environments_python(tmp_path):
 
 def test_there_is_a_notebook_per_section():
     assert len(NOTEBOOKS) >= 11
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def test_a_notebook_for_fewer_backends_says_which(path):
+    backends = backends_of(path)
+    assert set(backends) <= {"tensorflow", "jax", "torch"} and backends
+    if len(backends) < 3:
+        introduction = sources(path, "markdown").split("## Setup")[0]
+        assert all(f"{name} backend" in introduction for name in backends), introduction
 
 
 def stored(path):
