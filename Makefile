@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install train study test test-fast lint format notebooks bench lock clean
+.PHONY: help install train study test test-fast lint format notebooks bench lock clean mutate mutation-report
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,15 @@ format: $(STAMP) ## format and fix lint in place
 bench: $(STAMP) ## time the naive listing against ours, side by side; updates the README table
 	$(BIN)/python -m iris_keras.bench --repeats 3
 
+# Modules for `make mutate` (paths); empty: every core module (hours on 2 cores).
+MODULES ?=
+
+mutate: $(STAMP) ## mutation testing of the core with mutmut (slow; MODULES="iris_keras/x.py ..."); docs/mutation.md
+	$(BIN)/python -m iris_keras.mutation run $(MODULES)
+
+mutation-report: $(STAMP) ## rebuild docs/mutation.md from docs/mutation.json and docs/mutation-equivalent.toml
+	$(BIN)/python -m iris_keras.mutation report
+
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the network)
 	rm -rf /tmp/iris-keras-lock && $(PYTHON) -m venv /tmp/iris-keras-lock
 	/tmp/iris-keras-lock/bin/pip install --quiet --upgrade "pip>=24"
@@ -67,5 +76,5 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs the network)
 	/tmp/iris-keras-lock/bin/pip freeze --all --exclude iris-keras --exclude pip > $(LOCK)
 
 clean: ## remove the environment, runs and caches
-	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis mutants
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
