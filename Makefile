@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
 .DEFAULT_GOAL := help
-.PHONY: help install train study test test-fast lint format notebooks bench lock clean mutate mutation-report
+.PHONY: help install train study test test-fast lint format notebooks bench lock clean mutate mutate-survivors mutation-report
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ MODULES ?=
 
 mutate: $(STAMP) ## mutation testing of the core with mutmut (slow; MODULES="iris_keras/x.py ..."); docs/mutation.md
 	$(BIN)/python -m iris_keras.mutation run $(MODULES)
+
+mutate-survivors: $(STAMP) ## test again only the survivors of MODULES (after adding tests); docs/mutation.md
+	$(BIN)/python -m iris_keras.mutation run --survivors $(MODULES)
 
 mutation-report: $(STAMP) ## rebuild docs/mutation.md from docs/mutation.json and docs/mutation-equivalent.toml
 	$(BIN)/python -m iris_keras.mutation report

@@ -233,8 +233,11 @@ def render(results, verdicts):
         total_relevant, total_killed = total_relevant + relevant, total_killed + killed
         equivalent = sum(name in verdicts for name in [*entry["survived"], *entry["no_tests"]])
         rate = killed / relevant if relevant else 1.0
+        mutants = str(entry["mutants"])
+        if entry["not_checked"]:
+            mutants += f" ({len(entry['not_checked'])} not run)"
         lines.append(
-            f"| `{module}` | {entry['mutants']} | {killed} | "
+            f"| `{module}` | {mutants} | {killed} | "
             f"{sum(name not in verdicts for name in entry['survived'])} | {equivalent} | "
             f"{sum(name not in verdicts for name in entry['no_tests'])} | {rate:.1%} | "
             f"{'yes' if rate >= 0.9 else '**no**'} | `{entry['tests']}` | {entry['date']} | "
@@ -316,9 +319,25 @@ def _diff(mutant):
     return [line for line in result.stdout.splitlines() if line[:1] in "+-@"][:12]
 
 
-def run(modules, *, marker, max_children=1):
-    """Runs mutmut on `modules`, then updates `docs/mutation.json` and the report."""
+def run(modules, *, marker, survivors=False, max_children=1):
+    """Runs mutmut on `modules`, then updates `docs/mutation.json` and the report.
+
+    Args:
+        modules: module paths; empty for every core module.
+        marker: the pytest `-m` expression, `""` for every test.
+        survivors: test again only the mutants of `modules` that
+            `docs/mutation.json` lists as surviving (after new tests).
+        max_children: mutmut's worker processes. Defaults to `1`.
+    """
     modules = [check_module(module) for module in modules or CORE_MODULES]
+    names = list(map(mutant_pattern, modules))
+    if survivors:
+        entries = _load_results()["modules"]
+        alive = [entries.get(module, {}) for module in modules]
+        names = [name for entry in alive for name in entry.get("survived", [])]
+        names += [name for entry in alive for name in entry.get("no_tests", [])]
+        if not names:
+            sys.exit(f"docs/mutation.json lists no survivor in {', '.join(modules)}.")
     killers_path = MUTANTS / "killers.jsonl"
     MUTANTS.mkdir(exist_ok=True)
     killers_path.unlink(missing_ok=True)
@@ -326,7 +345,7 @@ def run(modules, *, marker, max_children=1):
     options = ["-p", "iris_keras.mutation"] + (["-m", marker] if marker else [])
     env["PYTEST_ADDOPTS"] = " ".join(f"'{option}'" for option in options)
     command = ["nice", "-n", "10", sys.executable, "-m", "mutmut", "run"]
-    command += ["--max-children", str(max_children), *map(mutant_pattern, modules)]
+    command += ["--max-children", str(max_children), *names]
     print("$", " ".join(command), flush=True)
     started = time.monotonic()
     status = subprocess.run(command, env=env).returncode
@@ -397,10 +416,22 @@ def main(argv=None):
     run_parser = commands.add_parser("run", help="run mutmut on modules, update the report")
     run_parser.add_argument("modules", nargs="*", help="module paths; default: every core module")
     run_parser.add_argument("--marker", default="not slow", help='pytest -m; "" for every test')
+    run_parser.add_argument(
+        "--survivors", action="store_true", help="test only the survivors of the last run again"
+    )
+    collect_parser = commands.add_parser(
+        "collect", help="record what an interrupted run left in mutants/, update the report"
+    )
+    collect_parser.add_argument("modules", nargs="+", help="module paths the run tested")
+    collect_parser.add_argument("--seconds", type=float, required=True, help="its wall time")
+    collect_parser.add_argument("--marker", default="not slow", help="its pytest -m")
     commands.add_parser("report", help="render docs/mutation.md from docs/mutation.json")
     args = parser.parse_args(argv)
     if args.command == "run":
-        run(args.modules, marker=args.marker)
+        run(args.modules, marker=args.marker, survivors=args.survivors)
+    elif args.command == "collect":
+        modules = [check_module(module) for module in args.modules]
+        collect(modules, seconds=args.seconds, marker=args.marker)
     else:
         write_report()
 
