@@ -58,7 +58,11 @@ def test_wider_network(x_train):
     [
         pytest.param({"target": "ternary"}, "target='ternary'", id="target"),
         pytest.param({"units": (4, 0)}, "units=0", id="zero-width"),
-        pytest.param({"x_train": None}, "x_train", id="missing-x"),
+        pytest.param(
+            {"x_train": None},
+            r"`x_train`, expected the training features when standardize=True",
+            id="missing-x",
+        ),
         pytest.param(
             {"x_train": np.ones((10, 5))},
             r"shape \(n, 4\). Received: x_train=\(10, 5\)",

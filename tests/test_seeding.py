@@ -4,7 +4,9 @@ import json
 import subprocess
 
 import numpy as np
+import pytest
 
+from iris_keras.errors import UsageError
 from iris_keras.seeding import set_seed
 
 from .conftest import cli_command
@@ -85,3 +87,11 @@ def test_the_seed_decides_numpys_draws():
     set_seed(2)
     assert not np.array_equal(first, np.random.rand(3))
     assert set_seed(5) == 5 and type(set_seed(np.int64(5))) is int
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "42"])
+def test_a_bad_seed_is_named(seed):
+    with pytest.raises(
+        UsageError, match=rf"`seed`, expected an integer >= 0. Received: seed={seed!r}"
+    ):
+        set_seed(seed)
