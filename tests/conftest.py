@@ -15,6 +15,25 @@ def cli_command(*args):
     return [sys.executable, "-m", "iris_keras", *map(str, args)]
 
 
+def train_command(output, *extra, recipe="multiclass", epochs, seed):
+    """The command line of a quiet CPU `iris-keras train` into `output`."""
+    return cli_command(
+        "train",
+        "--recipe",
+        recipe,
+        "--epochs",
+        epochs,
+        "--seed",
+        seed,
+        "--output",
+        output,
+        "--quiet",
+        "--device",
+        "cpu",
+        *extra,
+    )
+
+
 @pytest.fixture(scope="session")
 def article_run(tmp_path_factory):
     """The article recipe trained for a few epochs: `(metrics, output_dir)`."""

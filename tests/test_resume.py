@@ -16,28 +16,14 @@ from iris_keras.errors import DivergedError, IrisKerasError
 from iris_keras.recipes import get_recipe
 from iris_keras.run import ARTIFACTS, BACKUP_DIR, build_for, split_for, train_recipe
 
-from .conftest import cli_command
+from .conftest import train_command
 
 EPOCHS = 60
 KILL_AFTER_EPOCH = 12
 
 
 def _train_command(output, *extra):
-    return cli_command(
-        "train",
-        "--recipe",
-        "multiclass",
-        "--epochs",
-        EPOCHS,
-        "--seed",
-        5,
-        "--output",
-        output,
-        "--quiet",
-        "--device",
-        "cpu",
-        *extra,
-    )
+    return train_command(output, *extra, epochs=EPOCHS, seed=5)
 
 
 def _backup_epoch(output):

@@ -9,7 +9,7 @@ import pytest
 from iris_keras.errors import UsageError
 from iris_keras.seeding import set_seed
 
-from .conftest import cli_command
+from .conftest import train_command
 
 
 def test_set_seed_makes_numpy_and_keras_repeat():
@@ -25,20 +25,7 @@ def test_set_seed_makes_numpy_and_keras_repeat():
 
 def _train(output):
     return subprocess.Popen(
-        cli_command(
-            "train",
-            "--recipe",
-            "multiclass",
-            "--epochs",
-            5,
-            "--seed",
-            7,
-            "--output",
-            output,
-            "--quiet",
-            "--device",
-            "cpu",
-        ),
+        train_command(output, epochs=5, seed=7),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
