@@ -38,6 +38,28 @@ def test_overrides_and_none_keeps_default():
         ),
         pytest.param("article", {"units": ()}, "at least one hidden layer", id="units-empty"),
         pytest.param("article", {"optimizer": "adam"}, "override='optimizer'", id="unknown-field"),
+        pytest.param(
+            "article",
+            {"target": "sparse"},
+            "`target`, expected one of 'binary', 'onehot'",
+            id="target",
+        ),
+        pytest.param(
+            "article", {"validation": "holdout"}, "`validation`.*'test', 'split'", id="validation"
+        ),
+        pytest.param(
+            "multiclass",
+            {"validation_size": 0},
+            r"`validation_size`, expected a number in \(0, 1\)",
+            id="validation-size",
+        ),
+        pytest.param("article", {"test_size": 1.0}, r"`test_size`.*\(0, 1\)", id="test-size"),
+        pytest.param("article", {"momentum": -0.1}, r"`momentum`.*\[0, 1\)", id="momentum-neg"),
+        pytest.param("article", {"seed": -1}, "`seed`, expected an integer >= 0", id="seed"),
+        pytest.param("article", {"units": (4, 0)}, "`units`.*Received: units=0", id="units-zero"),
+        pytest.param(
+            "article", {"epochs": 2.0}, "`epochs`, expected a positive", id="epochs-float"
+        ),
     ],
 )
 def test_bad_recipes(name, overrides, match):
