@@ -136,3 +136,27 @@ def test_train_validation_split_is_the_same_for_both_species_encodings():
     np.testing.assert_array_equal(splits["onehot"], splits["sparse"])
     (x, y), _ = iris.load_data(target="sparse")
     assert not np.array_equal(iris.train_validation_split(x, y, seed=6)[1][0], splits["sparse"])
+
+
+@pytest.mark.parametrize(
+    "test_size, n_test",
+    [
+        pytest.param(0.02, 3, id="smallest-test-split"),
+        pytest.param(0.98, 147, id="smallest-training-split"),
+    ],
+)
+def test_the_extreme_test_sizes_keep_one_flower_per_species(test_size, n_test):
+    (_, y_train), (_, y_test) = iris.load_data(target="sparse", test_size=test_size)
+    assert len(y_test) == n_test and len(y_train) == 150 - n_test
+    assert set(y_train.tolist()) == set(y_test.tolist()) == {0, 1, 2}
+
+
+@pytest.mark.parametrize("test_size", [0.013, 0.987])
+def test_a_split_without_every_species_is_refused(test_size):
+    with pytest.raises(
+        UsageError,
+        match=rf"`test_size`, expected a fraction in \(0, 1\) that leaves at least one flower "
+        rf"per species in each split, that is between 0.014 and 0.98. "
+        rf"Received: test_size={test_size}",
+    ):
+        iris.load_data(test_size=test_size)
