@@ -73,3 +73,21 @@ def test_wider_network(x_train):
 def test_bad_arguments(kwargs, match):
     with pytest.raises(UsageError, match=match):
         build_model(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "convert",
+    [
+        pytest.param(lambda x: x.astype(np.float64), id="float64"),
+        pytest.param(lambda x: x.tolist(), id="nested-lists"),
+    ],
+)
+def test_standardization_is_the_same_for_any_array_of_the_same_flowers(x_train, convert):
+    """The statistics are computed in float32 whatever the caller passes, so the
+    same flowers give the same model, bit for bit."""
+    expected = build_model(x_train).get_layer("standardize")
+    actual = build_model(convert(x_train)).get_layer("standardize")
+    for name in ("mean", "variance"):
+        np.testing.assert_array_equal(
+            np.asarray(getattr(actual, name)), np.asarray(getattr(expected, name))
+        )
