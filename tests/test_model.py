@@ -48,6 +48,11 @@ def test_name_carries_the_positive_class(x_train):
     assert build_model(x_train, target="onehot").name == "iris_multiclass"
 
 
+def test_the_input_says_it_takes_centimetres(x_train):
+    """Whoever loads the model sees the unit of its input in `model.summary()`."""
+    assert [tensor.name for tensor in build_model(x_train).inputs] == ["measurements_cm"]
+
+
 def test_wider_network(x_train):
     model = build_model(x_train, units=(16, 8, 4))
     assert [layer.units for layer in model.layers if hasattr(layer, "units")] == [16, 8, 4, 1]
