@@ -46,6 +46,7 @@ def test_without_standardization_there_is_no_normalization_layer():
 def test_name_carries_the_positive_class(x_train):
     assert build_model(x_train, positive_class="setosa").name == "iris_binary_setosa"
     assert build_model(x_train, target="onehot").name == "iris_multiclass"
+    assert build_model(x_train).name == "iris_binary"  # a binary model of no named species
 
 
 def test_the_input_says_it_takes_centimetres(x_train):
