@@ -212,6 +212,29 @@ def render(results, verdicts):
         "article's figures (`figures.py`), the benchmark (`bench.py`), this tool "
         "(`mutation.py`) and the entry point (`__main__.py`).",
         "",
+        "## Running it",
+        "",
+        "```bash",
+        'make mutate MODULES="iris_keras/datasets/iris.py iris_keras/model.py"  # some modules',
+        "make mutate                # every core module: about 3,900 mutants, many hours",
+        'make mutate-survivors MODULES="iris_keras/model.py"  # after adding tests',
+        "make mutation-report       # rebuild this page from docs/mutation.json",
+        "```",
+        "",
+        "`make mutate` tests every mutant of the modules named and replaces their rows "
+        "in `docs/mutation.json`, keeping the other modules' rows, then rebuilds this "
+        "page; `make mutate-survivors` tests again only the survivors listed there, "
+        "and a survivor that a new test kills moves to *killed now by*, with that "
+        "test's name. mutmut's working copy `mutants/` is git-ignored and kept "
+        "between runs. Tests run in children forked from one process that has "
+        "imported TensorFlow but run none of it (a child forked after TensorFlow "
+        "has run ops hangs), so a mutant costs its tests, not a TensorFlow import; "
+        "one worker, under `nice -n 10`. On the shared 2-core machine the first run "
+        "tested about 7 mutants a minute: a killed mutant costs a few seconds, a "
+        "survivor every test that reaches it, up to a minute and a half. A session "
+        "fixture (a trained run) counts as reaching only the first test that used "
+        "it, so a mutant reached through one is tested by that test alone.",
+        "",
         "## Kill rate per module",
         "",
         "The kill rate counts the non-equivalent mutants; a timeout counts as "
@@ -355,23 +378,29 @@ def run(modules, *, marker, survivors=False, max_children=1):
     seconds = time.monotonic() - started
     if status != 0:
         sys.exit(f"mutmut failed with exit status {status}; docs/mutation.json is unchanged.")
-    collect(modules, seconds=seconds, marker=marker)
+    collect(modules, seconds=seconds, marker=marker, tested=len(names) if survivors else None)
 
 
-def collect(modules, *, seconds, marker):
+def collect(modules, *, seconds, marker, tested=None):
     """Records the outcomes mutmut left in `mutants/` for `modules`, then the report.
 
     Args:
         modules: the module paths the run tested.
         seconds: the run's wall time.
         marker: the pytest `-m` expression of the run.
+        tested: how many mutants the run tested. Defaults to every mutant
+            of `modules` that has an outcome.
     """
     results = _load_results()
     killers = read_killers(MUTANTS / "killers.jsonl")
-    tested = 0
-    for module in modules:
-        outcomes = read_outcomes(module)
-        tested += sum(code is not None for code in outcomes.values())
+    outcomes_by_module = {module: read_outcomes(module) for module in modules}
+    if tested is None:
+        tested = sum(
+            code is not None
+            for outcomes in outcomes_by_module.values()
+            for code in outcomes.values()
+        )
+    for module, outcomes in outcomes_by_module.items():
         previous = results["modules"].get(module, {})
         entry = summarize(module, outcomes, killers, previous, marker)
         entry["diffs"] = {name: _diff(name) for name in [*entry["survived"], *entry["no_tests"]]}
