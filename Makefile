@@ -31,7 +31,8 @@ TENSORBOARD_PORT ?= 6006
 TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
-.PHONY: help install git-filters train study test test-fast test-notebooks lint format notebooks lab book tensorboard bench docs-update lock clean
+.PHONY: help install git-filters train study test test-fast test-notebooks lint format notebooks lab
+.PHONY: book tensorboard bench docs-update lock clean mutate mutate-survivors mutation-report
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-15s %s\n", $$1, $$2}'
@@ -109,6 +110,18 @@ docs-update: $(STAMP) ## rewrite the bench block of docs/speed.md (SPEED_PAGE) f
 # jax and torch locks keep every package they share with requirements.lock at its version,
 # so the three environments differ only by the backend. `torch==X+cpu` (the CPU build pip
 # found on disk) is written `torch==X`: the same pin takes PyPI's build elsewhere.
+# Modules for `make mutate` (paths); empty: every core module (hours on 2 cores).
+MODULES ?=
+
+mutate: $(STAMP) ## mutation testing of the core with mutmut (slow; MODULES="iris_keras/x.py ..."); docs/mutation.md
+	$(BIN)/python -m iris_keras.mutation run $(MODULES)
+
+mutate-survivors: $(STAMP) ## test again only the survivors of MODULES (after adding tests); docs/mutation.md
+	$(BIN)/python -m iris_keras.mutation run --survivors $(MODULES)
+
+mutation-report: $(STAMP) ## rebuild docs/mutation.md from docs/mutation.json and docs/mutation-equivalent.toml
+	$(BIN)/python -m iris_keras.mutation report
+
 lock: ## re-resolve BACKEND's lock from pyproject.toml (needs the network)
 	rm -rf /tmp/iris-keras-lock && $(PYTHON) -m venv /tmp/iris-keras-lock
 	/tmp/iris-keras-lock/bin/pip install --quiet --upgrade "pip>=24"
@@ -121,5 +134,5 @@ lock: ## re-resolve BACKEND's lock from pyproject.toml (needs the network)
 clean: ## remove the environment, runs and caches (and the git filter that ran from it)
 	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(abspath $(VENV))/'; then \
 		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
-	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis mutants
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

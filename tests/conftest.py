@@ -18,12 +18,23 @@ def cli_command(*args):
     return [sys.executable, "-m", "iris_keras", *map(str, args)]
 
 
-def quiet_train_command(output, *, epochs, seed, recipe="multiclass"):
-    """`iris-keras train` of `recipe` into `output` on the CPU, without a progress bar."""
+def train_command(output, *extra, recipe="multiclass", epochs, seed):
+    """The command line of a quiet CPU `iris-keras train` into `output`."""
     return cli_command(
-        "train", "--recipe", recipe, "--epochs", epochs, "--seed", seed, "--output", output,
-        "--quiet", "--device", "cpu",
-    )  # fmt: skip
+        "train",
+        "--recipe",
+        recipe,
+        "--epochs",
+        epochs,
+        "--seed",
+        seed,
+        "--output",
+        output,
+        "--quiet",
+        "--device",
+        "cpu",
+        *extra,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -44,6 +44,7 @@ def test_train_evaluate_predict_in_process(tmp_path, capsys):
     summary = capsys.readouterr().out
     assert "test accuracy" in summary and "identical" in summary and str(output) in summary
     assert json.loads((output / "metrics.json").read_text())["epochs_run"] == FEW_EPOCHS
+    _assert_trained_on(output / "model.keras", "setosa")
 
     assert main(["evaluate", str(output / "model.keras")]) == 0
     evaluation = capsys.readouterr().out
@@ -52,6 +53,22 @@ def test_train_evaluate_predict_in_process(tmp_path, capsys):
 
     assert main(["predict", str(output / "model.keras"), "5.1", "3.5", "1.4", "0.2"]) == 0
     assert "setosa (probability" in capsys.readouterr().out
+
+
+def _assert_trained_on(model_path, positive_class):
+    """The model's labels are 1 exactly for `positive_class`'s flowers, and it says so."""
+    import keras
+    import numpy as np
+
+    from iris_keras.datasets import iris
+    from iris_keras.evaluate import load_test_split
+
+    model = keras.models.load_model(model_path)
+    assert model.name == f"iris_binary_{positive_class}"
+    (_, y_test), names = load_test_split(model_path, model)
+    assert names == (f"not {positive_class}", positive_class)
+    _, (_, species) = iris.load_data(target="sparse")
+    np.testing.assert_array_equal(y_test, species == iris.SPECIES.index(positive_class))
 
 
 def test_train_subprocess_shows_progress_bar_and_summary(tmp_path):

@@ -24,6 +24,19 @@ def test_long_messages_are_shortened(capsys):
 
 
 @pytest.mark.parametrize(
+    "length, shown",
+    [
+        pytest.param(300, "x" * 300, id="300-shown-whole"),
+        pytest.param(301, "x" * 299 + "…", id="301-cut-to-300"),
+    ],
+)
+def test_messages_up_to_300_characters_are_shown_whole(capsys, length, shown):
+    with expect_error(ValueError, match="x"):
+        raise ValueError("x" * length)
+    assert capsys.readouterr().out == f"ValueError: {shown}\n"
+
+
+@pytest.mark.parametrize(
     "block, match",
     [
         pytest.param(lambda: None, "the block ran without error", id="no-error"),

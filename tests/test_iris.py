@@ -86,6 +86,11 @@ def test_load_frame():
     assert frame.shape == (150, 5)
     assert list(frame.columns) == [*iris.FEATURE_NAMES, "species"]
     assert frame["species"].value_counts().to_dict() == dict.fromkeys(iris.SPECIES, 50)
+    np.testing.assert_allclose(
+        frame[list(iris.FEATURE_NAMES)].sum(), [876.5, 458.6, 563.7, 179.9], rtol=1e-5
+    )
+    petals = frame.groupby("species", observed=True)["petal_length"]
+    assert petals.max()["setosa"] < petals.min()["versicolor"]  # each row keeps its species
 
 
 def test_train_validation_split_keeps_strata():
@@ -98,3 +103,60 @@ def test_train_validation_split_keeps_strata():
 def test_class_names():
     assert iris.class_names(positive_class="setosa") == ("not setosa", "setosa")
     assert iris.class_names(target="onehot") == iris.SPECIES
+
+
+@pytest.mark.parametrize("validation_size, expected", [(0.1, 12), (0.5, 60)])
+def test_train_validation_split_holds_out_validation_size(validation_size, expected):
+    (x, y), _ = iris.load_data()
+    (x_fit, _), (x_val, _) = iris.train_validation_split(x, y, validation_size=validation_size)
+    assert (len(x_fit), len(x_val)) == (120 - expected, expected)
+
+
+@pytest.mark.parametrize(
+    "validation_size, match",
+    [
+        pytest.param(0, r"`validation_size`, expected a number in \(0, 1\)", id="zero"),
+        pytest.param(1, r"in \(0, 1\). Received: validation_size=1", id="one"),
+        pytest.param("0.2", r"Received: validation_size='0.2'", id="string"),
+    ],
+)
+def test_train_validation_split_refuses_bad_sizes(validation_size, match):
+    (x, y), _ = iris.load_data()
+    with pytest.raises(UsageError, match=match):
+        iris.train_validation_split(x, y, validation_size=validation_size)
+
+
+def test_train_validation_split_is_the_same_for_both_species_encodings():
+    """The same seed holds out the same flowers whether the species are one-hot or
+    sparse labels, and another seed other flowers."""
+    splits = {}
+    for target in ("onehot", "sparse"):
+        (x, y), _ = iris.load_data(target=target)
+        splits[target] = iris.train_validation_split(x, y, seed=5)[1][0]
+    np.testing.assert_array_equal(splits["onehot"], splits["sparse"])
+    (x, y), _ = iris.load_data(target="sparse")
+    assert not np.array_equal(iris.train_validation_split(x, y, seed=6)[1][0], splits["sparse"])
+
+
+@pytest.mark.parametrize(
+    "test_size, n_test",
+    [
+        pytest.param(0.02, 3, id="smallest-test-split"),
+        pytest.param(0.98, 147, id="smallest-training-split"),
+    ],
+)
+def test_the_extreme_test_sizes_keep_one_flower_per_species(test_size, n_test):
+    (_, y_train), (_, y_test) = iris.load_data(target="sparse", test_size=test_size)
+    assert len(y_test) == n_test and len(y_train) == 150 - n_test
+    assert set(y_train.tolist()) == set(y_test.tolist()) == {0, 1, 2}
+
+
+@pytest.mark.parametrize("test_size", [0.013, 0.987])
+def test_a_split_without_every_species_is_refused(test_size):
+    with pytest.raises(
+        UsageError,
+        match=rf"`test_size`, expected a fraction in \(0, 1\) that leaves at least one flower "
+        rf"per species in each split, that is between 0.014 and 0.98. "
+        rf"Received: test_size={test_size}",
+    ):
+        iris.load_data(test_size=test_size)

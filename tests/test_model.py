@@ -47,6 +47,12 @@ def test_without_standardization_there_is_no_normalization_layer():
 def test_name_carries_the_positive_class(x_train):
     assert build_model(x_train, positive_class="setosa").name == "iris_binary_setosa"
     assert build_model(x_train, target="onehot").name == "iris_multiclass"
+    assert build_model(x_train).name == "iris_binary"  # a binary model of no named species
+
+
+def test_the_input_says_it_takes_centimetres(x_train):
+    """Whoever loads the model sees the unit of its input in `model.summary()`."""
+    assert [tensor.name for tensor in build_model(x_train).inputs] == ["measurements_cm"]
 
 
 def test_wider_network(x_train):
@@ -59,7 +65,11 @@ def test_wider_network(x_train):
     [
         pytest.param({"target": "ternary"}, "target='ternary'", id="target"),
         pytest.param({"units": (4, 0)}, "units=0", id="zero-width"),
-        pytest.param({"x_train": None}, "x_train", id="missing-x"),
+        pytest.param(
+            {"x_train": None},
+            r"`x_train`, expected the training features when standardize=True",
+            id="missing-x",
+        ),
         pytest.param(
             {"x_train": np.ones((10, 5))},
             r"shape \(n, 4\). Received: x_train=\(10, 5\)",
@@ -70,3 +80,21 @@ def test_wider_network(x_train):
 def test_bad_arguments(kwargs, match):
     with pytest.raises(UsageError, match=match):
         build_model(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "convert",
+    [
+        pytest.param(lambda x: x.astype(np.float64), id="float64"),
+        pytest.param(lambda x: x.tolist(), id="nested-lists"),
+    ],
+)
+def test_standardization_is_the_same_for_any_array_of_the_same_flowers(x_train, convert):
+    """The statistics are computed in float32 whatever the caller passes, so the
+    same flowers give the same model, bit for bit."""
+    expected = build_model(x_train).get_layer("standardize")
+    actual = build_model(convert(x_train)).get_layer("standardize")
+    for name in ("mean", "variance"):
+        np.testing.assert_array_equal(
+            np.asarray(getattr(actual, name)), np.asarray(getattr(expected, name))
+        )

@@ -15,14 +15,14 @@ from iris_keras.evaluate import evaluate_model, load_test_split
 from iris_keras.folder_lock import LOCK_NAME, holder
 from iris_keras.run import ARTIFACTS
 
-from .conftest import FEW_EPOCHS, quiet_train_command
+from .conftest import FEW_EPOCHS, train_command
 
 TIMEOUT = 240
 
 
 def _train(output, seed):
     return subprocess.Popen(
-        quiet_train_command(output, epochs=FEW_EPOCHS, seed=seed),
+        train_command(output, epochs=FEW_EPOCHS, seed=seed),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

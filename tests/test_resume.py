@@ -7,35 +7,23 @@ import time
 
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 
+from iris_keras import artifacts
 from iris_keras.callbacks import EpochBackup, restore_backup
 from iris_keras.errors import DivergedError, IrisKerasError
 from iris_keras.recipes import get_recipe
 from iris_keras.run import ARTIFACTS, BACKUP_DIR, build_for, split_for, train_recipe
 
-from .conftest import cli_command
+from .conftest import train_command
 
 EPOCHS = 60
 KILL_AFTER_EPOCH = 12
 
 
 def _train_command(output, *extra):
-    return cli_command(
-        "train",
-        "--recipe",
-        "multiclass",
-        "--epochs",
-        EPOCHS,
-        "--seed",
-        5,
-        "--output",
-        output,
-        "--quiet",
-        "--device",
-        "cpu",
-        *extra,
-    )
+    return train_command(output, *extra, epochs=EPOCHS, seed=5)
 
 
 def _backup_epoch(output):
@@ -83,24 +71,24 @@ def recipe():
     return get_recipe("article", epochs=4)
 
 
-def _half_run(recipe, output):
-    """Trains 2 of the recipe's epochs with a backup, as a run killed after epoch 2 leaves."""
+def _half_run(recipe, output, *, epochs=2, fingerprint=None, callbacks=()):
+    """Trains `epochs` of the recipe's epochs with a backup, as a run killed then leaves."""
     from iris_keras.seeding import set_seed
     from iris_keras.train import fit_model
 
     set_seed(recipe.seed)
     (x, y), validation, _ = split_for(recipe)
-    fingerprint = {"stand-in": True}
+    fingerprint = fingerprint or {"stand-in": True}
     model = build_for(recipe, x)
     fit_model(
         model,
         x,
         y,
         validation_data=validation,
-        epochs=2,
+        epochs=epochs,
         seed=recipe.seed,
         verbose=0,
-        callbacks=[EpochBackup(output / BACKUP_DIR, fingerprint)],
+        callbacks=[EpochBackup(output / BACKUP_DIR, fingerprint), *callbacks],
     )
     return model, fingerprint
 
@@ -186,3 +174,73 @@ def test_stale_temporary_files_are_cleaned(tmp_path):
     (tmp_path / ".tmp-abc-model.keras").write_bytes(b"half a model")
     train_recipe(get_recipe("article", epochs=1), output_dir=tmp_path, verbose=0)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(ARTIFACTS)
+
+
+def test_backup_that_holds_every_epoch_resumes_to_the_artifacts(recipe, tmp_path):
+    """A run killed after its last epoch but before its artifacts: rerunning trains
+    nothing more and writes the artifacts of the backed-up model."""
+    model, _ = _half_run(recipe, tmp_path, epochs=recipe.epochs, fingerprint=recipe.as_dict())
+    state = json.loads((tmp_path / BACKUP_DIR / "state.json").read_text())
+    metrics = train_recipe(recipe, output_dir=tmp_path, verbose=0)
+    assert metrics["resumed_from_epoch"] == recipe.epochs == metrics["epochs_run"]
+    history = pd.read_csv(tmp_path / "history.csv")
+    assert history["epoch"].tolist() == list(range(1, recipe.epochs + 1))
+    np.testing.assert_allclose(history["loss"], state["history"]["loss"], rtol=1e-6)
+    saved = keras.models.load_model(tmp_path / "model.keras").get_weights()
+    for expected, actual in zip(model.get_weights(), saved, strict=True):
+        np.testing.assert_array_equal(expected, actual)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(ARTIFACTS)
+
+
+class _Killed(Exception):
+    """Stands in for SIGKILL at one point of the backup's writes."""
+
+
+class _Snapshots(keras.callbacks.Callback):
+    """The model's and optimizer's variables after each finished epoch."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_epoch = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        variables = [*self.model.weights, *self.model.optimizer.variables]
+        self.by_epoch[epoch + 1] = [keras.ops.convert_to_numpy(v) for v in variables]
+
+
+def _kill_on_call(function, call):
+    calls = []
+
+    def killer(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            raise _Killed(function.__name__)
+        return function(*args, **kwargs)
+
+    return killer
+
+
+@pytest.mark.parametrize(
+    "module, name",
+    [
+        pytest.param(np, "savez", id="while-writing-the-weights"),
+        pytest.param(artifacts, "write_json", id="before-state-names-them"),
+    ],
+)
+def test_backup_of_a_killed_run_is_never_half_old_half_new(
+    recipe, tmp_path, monkeypatch, module, name
+):
+    """Killed while writing epoch 3's backup, the backup is still epoch 2's, whole:
+    its weights, optimizer state and history are those of the end of epoch 2."""
+    monkeypatch.setattr(module, name, _kill_on_call(getattr(module, name), call=3))
+    snapshots = _Snapshots()
+    with pytest.raises(_Killed):
+        _half_run(recipe, tmp_path, epochs=4, callbacks=[snapshots])
+    monkeypatch.undo()
+    (x, _), _, _ = split_for(recipe)
+    fresh_model = build_for(recipe, x)
+    epoch, history = restore_backup(fresh_model, tmp_path / BACKUP_DIR, {"stand-in": True})
+    assert epoch == 2 and all(len(values) == 2 for values in history.values())
+    restored = [*fresh_model.weights, *fresh_model.optimizer.variables]
+    for expected, actual in zip(snapshots.by_epoch[2], restored, strict=True):
+        np.testing.assert_array_equal(expected, keras.ops.convert_to_numpy(actual))

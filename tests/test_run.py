@@ -85,3 +85,22 @@ def test_saved_model_alone_in_a_program_without_iris_keras(article_run, tmp_path
     assert result.returncode == 0, result.stderr
     expected = keras.models.load_model(output_dir / "model.keras").predict(x_test, verbose=0)
     np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), expected)
+
+
+@pytest.mark.parametrize("run", ["article_run", "multiclass_run"])
+def test_standardization_uses_the_training_split_only(run, request):
+    """The saved model's Normalization statistics are those of the fit split, not of
+    the validation or test flowers."""
+    from iris_keras.recipes import get_recipe
+    from iris_keras.run import split_for
+
+    _, output_dir = request.getfixturevalue(run)
+    recipe = get_recipe(run.removesuffix("_run"), epochs=FEW_EPOCHS)
+    (x_fit, _), (x_val, _), (x_test, _) = split_for(recipe)
+    layer = keras.models.load_model(output_dir / "model.keras").get_layer("standardize")
+    mean = keras.ops.convert_to_numpy(layer.mean).reshape(-1)
+    variance = keras.ops.convert_to_numpy(layer.variance).reshape(-1)
+    np.testing.assert_allclose(mean, x_fit.mean(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(variance, x_fit.var(axis=0), rtol=1e-5)
+    everything = np.concatenate([x_fit, x_val, x_test])
+    assert not np.allclose(mean, everything.mean(axis=0), rtol=1e-4)

@@ -4,10 +4,12 @@ import json
 import subprocess
 
 import numpy as np
+import pytest
 
+from iris_keras.errors import UsageError
 from iris_keras.seeding import set_seed
 
-from .conftest import quiet_train_command
+from .conftest import train_command
 
 
 def test_set_seed_makes_numpy_and_keras_repeat():
@@ -23,7 +25,7 @@ def test_set_seed_makes_numpy_and_keras_repeat():
 
 def _train(output):
     return subprocess.Popen(
-        quiet_train_command(output, epochs=5, seed=7),
+        train_command(output, epochs=5, seed=7),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -50,3 +52,35 @@ def test_two_processes_same_seed_identical_weights_and_metrics(tmp_path):
     assert metrics[0] == metrics[1]
     histories = [(run / "history.csv").read_text() for run in runs]
     assert histories[0] == histories[1]
+
+
+def _initial_weights(seed):
+    from iris_keras.model import build_model
+
+    set_seed(seed)
+    return build_model(target="onehot", standardize=False).get_weights()
+
+
+def test_the_seed_decides_the_initial_weights():
+    same = _initial_weights(1), _initial_weights(1)
+    other = _initial_weights(2)
+    for first, second in zip(*same, strict=True):
+        np.testing.assert_array_equal(first, second)
+    kernels = range(0, len(other), 2)  # biases start at zero whatever the seed
+    assert all(not np.array_equal(same[0][i], other[i]) for i in kernels)
+
+
+def test_the_seed_decides_numpys_draws():
+    set_seed(1)
+    first = np.random.rand(3)
+    set_seed(2)
+    assert not np.array_equal(first, np.random.rand(3))
+    assert set_seed(5) == 5 and type(set_seed(np.int64(5))) is int
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "42"])
+def test_a_bad_seed_is_named(seed):
+    with pytest.raises(
+        UsageError, match=rf"`seed`, expected an integer >= 0. Received: seed={seed!r}"
+    ):
+        set_seed(seed)

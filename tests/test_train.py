@@ -5,7 +5,7 @@ import pytest
 from iris_keras.batches import epoch_permutation
 from iris_keras.compile import compile_model
 from iris_keras.datasets import iris
-from iris_keras.errors import UsageError
+from iris_keras.errors import DivergedError, UsageError
 from iris_keras.model import build_model
 from iris_keras.seeding import set_seed
 from iris_keras.train import fit_model, training_batches, training_feed
@@ -104,3 +104,91 @@ def test_mismatched_arrays(data):
         UsageError, match=r"features of shape \(120, 4\) and labels of shape \(30,\)"
     ):
         fit_model(model, x_train, y_train[:30])
+
+
+class _EpochLog(keras.callbacks.Callback):
+    """Records the epochs begun; after epoch `poison_after`, makes the weights NaN."""
+
+    def __init__(self, poison_after=None):
+        super().__init__()
+        self.begun, self.poison_after = [], poison_after
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.begun.append(epoch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == self.poison_after:
+            _poison(self.model)
+
+
+def _poison(model):
+    """What a diverged step leaves: weights that are not numbers."""
+    for variable in model.trainable_variables:
+        variable.assign(keras.ops.full(variable.shape, float("nan")))
+
+
+@pytest.mark.parametrize(
+    "initial_epoch, poison_after, bad_epoch",
+    [
+        pytest.param(0, 1, 3, id="third-of-six"),
+        pytest.param(2, 3, 5, id="fifth-of-six-resumed-at-2"),
+    ],
+)
+def test_divergence_stops_at_the_first_bad_epoch_and_names_it(
+    data, initial_epoch, poison_after, bad_epoch
+):
+    (x_train, y_train), _ = data
+    log = _EpochLog(poison_after)
+    with pytest.raises(
+        DivergedError, match=rf"diverged at epoch {bad_epoch}: the loss became nan.*=0.01\)"
+    ):
+        fit_model(
+            compile_model(build_model(x_train)),
+            x_train,
+            y_train,
+            epochs=6,
+            initial_epoch=initial_epoch,
+            callbacks=[log],
+            verbose=0,
+        )
+    assert log.begun == list(range(initial_epoch, bad_epoch))  # no epoch after the bad one
+
+
+def test_divergence_in_the_first_epoch_of_a_resumed_run(data):
+    (x_train, y_train), _ = data
+    model = compile_model(build_model(x_train))
+    _poison(model)
+    log = _EpochLog()
+    with pytest.raises(DivergedError, match=r"diverged at epoch 4: the loss became nan"):
+        fit_model(model, x_train, y_train, epochs=6, initial_epoch=3, callbacks=[log], verbose=0)
+    assert log.begun == [3]
+
+
+def test_resume_when_every_epoch_is_done_trains_nothing(data):
+    (x_train, y_train), validation = data
+    model = compile_model(build_model(x_train))
+    before = model.get_weights()
+    log = _EpochLog()
+    history = fit_model(
+        model,
+        x_train,
+        y_train,
+        validation_data=validation,
+        epochs=4,
+        initial_epoch=4,
+        callbacks=[log],
+        verbose=0,
+    )
+    assert history.history == {} and log.begun == []
+    for first, second in zip(before, model.get_weights(), strict=True):
+        np.testing.assert_array_equal(first, second)
+
+
+@pytest.mark.parametrize("initial_epoch", [5, 100])
+def test_initial_epoch_beyond_epochs_is_refused(data, initial_epoch):
+    (x_train, y_train), _ = data
+    model = compile_model(build_model(x_train))
+    with pytest.raises(
+        UsageError, match=rf"in \[0, epochs=4\]. Received: initial_epoch={initial_epoch}"
+    ):
+        fit_model(model, x_train, y_train, epochs=4, initial_epoch=initial_epoch)
