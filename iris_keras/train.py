@@ -89,7 +89,11 @@ def fit_model(
     all_callbacks = []
     if validation_data is not None:
         all_callbacks.append(ValidationMetrics(*_check_arrays(*validation_data, "validation_data")))
-    all_callbacks += [*callbacks, keras.callbacks.TerminateOnNaN()]
+    running = keras.callbacks.LambdaCallback(
+        on_epoch_begin=lambda epoch, logs=None: setattr(running, "epoch", epoch)
+    )
+    running.epoch = initial_epoch
+    all_callbacks += [*callbacks, keras.callbacks.TerminateOnNaN(), running]
     if initial_epoch == epochs:
         return keras.callbacks.History()
     steps = steps_per_epoch(len(x), batch_size=batch_size)
@@ -107,11 +111,11 @@ def fit_model(
         )
     except RuntimeError as error:
         # PyTorch's binary cross-entropy refuses NaN probabilities with its own
-        # RuntimeError ("all elements of input should be between 0 and 1").
+        # RuntimeError ("all elements of input should be between 0 and 1"), where
+        # the other backends report a NaN loss: the same divergence, the same message.
         if all(np.isfinite(weight).all() for weight in model.get_weights()):
             raise
-        epoch = int(model.optimizer.iterations.numpy()) // steps + 1
-        raise _diverged(model, epoch, "the weights became non-finite") from error
+        raise _diverged(model, running.epoch + 1, "the loss became nan") from error
     _check_finite(history, model, initial_epoch)
     return history
 
