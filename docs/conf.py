@@ -41,7 +41,7 @@ extensions = [
     "sphinx.ext.napoleon",
 ]
 # Pieces that pages {include}, not pages of their own.
-exclude_patterns = ["study/summary.md", "section-map.md", "**/.ipynb_checkpoints"]
+exclude_patterns = ["study/summary.md", "study-*/summary.md", "section-map.md", "**/.ipynb_checkpoints"]
 root_doc = "index"
 
 # MyST: $…$ and $$…$$ math in pages and notebooks, ::: fences, heading anchors for links.

@@ -142,6 +142,7 @@ def resolve(name):
     raise ImportError(name)
 
 
+SHIPPED_VARIANTS = ["article-virginica-std-4x3", "multiclass-std-16x8"]
 BACKEND_PACKAGES = {"tensorflow", "jax", "torch"}
 # A backend's own API (`tensorflow.GradientTape`) is checked in that backend's environment.
 API_NAMES = sorted(
@@ -241,3 +242,24 @@ def test_every_relative_link_resolves(page):
         if page.startswith("docs/"):  # the book is built from docs/: no link may leave it
             inside = os.path.normpath(path.parent / target)
             assert Path(inside).is_relative_to(ROOT / "docs"), f"{page}: {target}"
+
+
+@pytest.mark.parametrize(
+    "backend, folder",
+    [("TensorFlow", "study"), ("JAX", "study-jax"), ("PyTorch", "study-torch")],
+    ids=["tensorflow", "jax", "torch"],
+)
+def test_the_readmes_per_backend_results_are_the_studys(backend, folder):
+    from iris_keras.study import study_variants
+    from iris_keras.study_report import summarize
+    from iris_keras.study_runner import read_rows
+
+    shipped = [v for v in study_variants() if v.name in SHIPPED_VARIANTS]
+    rows = read_rows(ROOT / "docs" / folder / "study.csv")
+    seeds = set(range(42, 62))
+    stats = summarize([row for row in rows if row["seed"] in seeds], shipped)
+    cells = [
+        f"{s['mean']:.3f} ± {s['std']:.3f}, {s['min']:.3f}, {s['reliable']} of {s['n']}"
+        for s in sorted(stats, key=lambda s: SHIPPED_VARIANTS.index(s["variant"]))
+    ]
+    assert f"| {backend} | {cells[0]} | {cells[1]} |" in README
