@@ -4,6 +4,7 @@ Measuring writes `runs/bench/bench-<backend>.md` and no tracked file;
 publishing into a page is `--update PAGE` (`make docs-update`).
 """
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -134,3 +135,23 @@ def test_render_strategies_gives_the_cost_against_one_device():
     block = bench.render_strategies(rows)
     assert "| one device | 2.00 | 1.0× | 9.0 | 0.967 |" in block
     assert "| mirrored | 5.00 | 2.5× | 14.0 | 0.967 |" in block
+
+
+def test_the_readmes_speed_table_is_the_published_bench():
+    """README.md's per-backend speed rows are the figures of docs/speed.md's bench block."""
+    page = (REPO / "docs" / "speed.md").read_text(encoding="utf-8")
+    block = page.split(bench.START)[1].split(bench.END)[0]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    names = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+    parts = re.split(r"\*\*Keras backend: (\w+)\*\*", block)
+    assert sorted(parts[1::2]) == sorted(names)
+    for backend, table in zip(parts[1::2], parts[2::2], strict=True):
+
+        def cells(prefix, table=table):
+            line = next(row for row in table.splitlines() if row.startswith(f"| {prefix}"))
+            return [cell.strip() for cell in line.strip("|").split("|")][1:]
+
+        naive, ours = cells("(a) naive")[0], cells("(b) iris-keras fit_model")[:2]
+        script, train = cells("whole process: script")[0], cells("whole process: `iris-keras")
+        row = [naive, *ours, script, *train]
+        assert f"| {names[backend]} | {' | '.join(row)} |" in readme, backend
