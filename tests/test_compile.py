@@ -58,3 +58,15 @@ def test_accuracy_is_the_metric_and_batches_run_as_asked():
     x = np.array([[5.1, 3.5, 1.4, 0.2], [6.3, 3.3, 6.0, 2.5]], dtype="float32")
     scores = model.evaluate(x, np.array([0.0, 1.0]), verbose=0, return_dict=True)
     assert sorted(scores) == ["accuracy", "loss"]
+
+
+def test_one_batch_per_call_unless_asked():
+    assert compile_model(build_model(standardize=False)).steps_per_execution == 1
+
+
+@pytest.mark.parametrize("choice", [True, False], ids=["xla", "no-xla"])
+def test_the_backends_jit_choice_reaches_the_model(monkeypatch, choice):
+    import iris_keras.backend
+
+    monkeypatch.setattr(iris_keras.backend, "jit_compile", lambda: choice)
+    assert compile_model(build_model(standardize=False)).jit_compile is choice
