@@ -117,8 +117,76 @@ def test_a_model_of_another_run_is_refused(tmp_path):
     (tmp_path / "model.keras").write_bytes(MODEL_BYTES)
     other = hashlib.sha256(b"another run's model").hexdigest()
     (tmp_path / "metrics.json").write_text(json.dumps({"sha256": {"model.keras": other}}))
-    with pytest.raises(
-        IrisKerasError, match=rf"SHA-256 {DIGEST[:12]}…, recorded {other[:12]}…"
-    ) as error:
-        check_model_matches_metrics(tmp_path / "model.keras")
-    assert "\n" not in str(error.value)
+    path = tmp_path / "model.keras"
+    with pytest.raises(IrisKerasError) as error:
+        check_model_matches_metrics(path)
+    assert str(error.value) == (
+        f"Received model='{path}', which is not the model {tmp_path / 'metrics.json'} describes "
+        f"(SHA-256 {DIGEST[:12]}…, recorded {other[:12]}…): the two files come from different "
+        "runs, or a run is still writing the folder. Retrain into this folder, or pass the "
+        "model.keras that came with this metrics.json."
+    )
+
+
+def test_wrong_suffix_message_shows_an_example(tmp_path):
+    path = tmp_path / "model.h5"
+    path.write_bytes(b"")
+    with pytest.raises(IrisKerasError) as error:
+        load_trained_model(path)
+    assert str(error.value) == (
+        f"Received model='{path}', expected a Keras model saved as a .keras archive "
+        "(e.g. runs/article/model.keras)."
+    )
+
+
+def test_the_exact_lambda_refusal(lambda_model):
+    path, _ = lambda_model
+    with pytest.raises(IrisKerasError) as error:
+        load_trained_model(path)
+    assert str(error.value) == (
+        f"Received model='{path}', which is not a loadable Keras model: "
+        "it holds a Lambda layer (arbitrary Python code), refused by safe mode"
+    )
+
+
+SAFE_MODE_REFUSAL = "it holds a Lambda layer (arbitrary Python code), refused by safe mode"
+
+
+@pytest.mark.parametrize(
+    "keras_message, reason",
+    [
+        pytest.param("Could not deserialize a `Lambda` layer", SAFE_MODE_REFUSAL, id="lambda"),
+        pytest.param("Pass safe_mode=False to load this", SAFE_MODE_REFUSAL, id="safe-mode"),
+        pytest.param(
+            "bad\n  archive:\tmissing  config.json",
+            "bad archive: missing config.json",
+            id="multi-line-on-one-line",
+        ),
+        pytest.param("x" * 1000, "x" * 300, id="long-cut-at-300"),
+    ],
+)
+def test_what_keras_says_is_one_short_line(tmp_path, monkeypatch, keras_message, reason):
+    """Keras's own error, whatever its form, becomes one line of at most 300 characters."""
+    path = tmp_path / "model.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", "{}")
+
+    def refuse(*args, **kwargs):
+        raise ValueError(keras_message)
+
+    monkeypatch.setattr(keras.models, "load_model", refuse)
+    with pytest.raises(IrisKerasError) as error:
+        load_trained_model(path)
+    assert str(error.value) == (
+        f"Received model='{path}', which is not a loadable Keras model: {reason}"
+    )
+
+
+def test_a_broken_archive_is_not_called_a_lambda_layer(tmp_path):
+    path = tmp_path / "model.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "not a model")
+    with pytest.raises(IrisKerasError) as error:
+        load_trained_model(path)
+    assert "Lambda" not in str(error.value)
+    assert "safe mode" not in str(error.value)

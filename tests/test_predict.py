@@ -1,3 +1,6 @@
+import math
+
+import keras
 import numpy as np
 import pytest
 
@@ -49,3 +52,108 @@ def test_multiclass_prediction_names_a_species(multiclass_run):
     name, probability = predict_species(model, [5.1, 3.5, 1.4, 0.2])
     assert name in ("setosa", "versicolor", "virginica")
     assert 1 / 3 <= probability <= 1
+
+
+@pytest.mark.parametrize(
+    "measurements",
+    [
+        pytest.param([0.01, 0.01, 0.01, 0.01], id="smallest"),
+        pytest.param([50, 50.0, "50", 50], id="largest"),
+    ],
+)
+def test_the_limits_are_accepted(measurements):
+    assert check_measurements(measurements).shape == (1, 4)
+
+
+@pytest.mark.parametrize(
+    "measurements, message",
+    [
+        pytest.param(
+            [5.1, 3.5, 1.4],
+            "Received 3 measurements, expected 4: sepal_length, sepal_width, petal_length, "
+            "petal_width (in cm). Received: [5.1, 3.5, 1.4]",
+            id="three",
+        ),
+        pytest.param(
+            [5.1, 3.5, 1.4, 50.01],
+            "Received an invalid value for `petal_width`, expected a number of centimetres "
+            "in [0.01, 50]. Received: petal_width=50.01",
+            id="just-over",
+        ),
+        pytest.param(
+            ["0.0099", 3.5, 1.4, 0.2],
+            "Received an invalid value for `sepal_length`, expected a number of centimetres "
+            "in [0.01, 50]. Received: sepal_length='0.0099'",
+            id="just-under",
+        ),
+    ],
+)
+def test_the_whole_message(measurements, message):
+    with pytest.raises(UsageError) as error:
+        check_measurements(measurements)
+    assert str(error.value) == message
+
+
+def _constant_model(name, logits, activation):
+    """A model that gives the same output for any flower: `activation(logits)`."""
+    dense = keras.layers.Dense(
+        len(logits),
+        activation=activation,
+        kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant(logits),
+    )
+    return keras.Sequential([keras.Input(shape=(4,)), dense], name=name)
+
+
+@pytest.mark.parametrize(
+    "name, logits, activation, names, expected",
+    [
+        pytest.param(
+            "iris_binary_virginica",
+            [0.0],
+            "sigmoid",
+            ("not virginica", "virginica"),
+            ("virginica", 0.5),
+            id="half-is-positive",
+        ),
+        pytest.param(
+            "iris_binary_setosa",
+            [math.log(0.25 / 0.75)],
+            "sigmoid",
+            ("not setosa", "setosa"),
+            ("not setosa", 0.75),
+            id="negative",
+        ),
+        pytest.param(
+            "someone_elses_model",
+            [math.log(3.0)],
+            "sigmoid",
+            ("not positive class", "positive class"),
+            ("positive class", 0.75),
+            id="unknown-name",
+        ),
+        pytest.param(
+            "iris_binary_tulip",
+            [0.0],
+            "sigmoid",
+            ("not positive class", "positive class"),
+            ("positive class", 0.5),
+            id="unknown-species",
+        ),
+        pytest.param(
+            "iris_multiclass",
+            [0.0, math.log(2.0), 0.0],
+            "softmax",
+            ("setosa", "versicolor", "virginica"),
+            ("versicolor", 0.5),
+            id="multiclass",
+        ),
+    ],
+)
+def test_prediction_of_a_model_with_a_known_output(name, logits, activation, names, expected):
+    model = _constant_model(name, logits, activation)
+    assert tuple(class_names_of(model)) == names
+    species, probability = predict_species(model, [6.3, 3.3, 6.0, 2.5])
+    assert species == expected[0]
+    assert probability == pytest.approx(expected[1], abs=1e-6)
+    assert type(probability) is float
