@@ -81,9 +81,12 @@ lab: $(STAMP) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ o
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 		$(LAB_ARGS)
 
+# The book of another backend goes to build/book-jax/ or build/book-torch/, its outputs its own.
+BOOK := $(if $(filter tensorflow,$(BACKEND)),build/book,build/book-$(BACKEND))
+
 book: $(STAMP) ## the offline HTML book of the whole tutorial, built into build/book/index.html
-	rm -rf build/book-src && mkdir -p build && cp -RL docs build/book-src
-	$(BIN)/python -m sphinx -b html -q -W --keep-going -j $(WORKERS) build/book-src build/book
+	rm -rf $(BOOK)-src && mkdir -p build && cp -RL docs $(BOOK)-src
+	$(BIN)/python -m sphinx -b html -q -W --keep-going -j $(WORKERS) $(BOOK)-src $(BOOK)
 
 tensorboard: $(STAMP) ## TensorBoard on 127.0.0.1:6006 for runs/ (train --tensorboard)
 	$(BIN)/tensorboard --logdir $(TENSORBOARD_LOGDIR) --host $(HOST) --port $(TENSORBOARD_PORT)

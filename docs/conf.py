@@ -13,6 +13,7 @@ anything from the network (`tests/test_browser_book.py` checks it).
 """
 
 import importlib.util
+import json
 import os
 import sys
 import time
@@ -41,7 +42,12 @@ extensions = [
     "sphinx.ext.napoleon",
 ]
 # Pieces that pages {include}, not pages of their own.
-exclude_patterns = ["study/summary.md", "study-*/summary.md", "section-map.md", "**/.ipynb_checkpoints"]
+exclude_patterns = [
+    "study/summary.md",
+    "study-*/summary.md",
+    "section-map.md",
+    "**/.ipynb_checkpoints",
+]
 root_doc = "index"
 
 # MyST: $…$ and $$…$$ math in pages and notebooks, ::: fences, heading anchors for links.
@@ -49,9 +55,20 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 
 # Notebooks: executed on the kernel their metadata names (iris-keras), cached
-# under build/.jupyter_cache so a rebuild runs only the notebooks that changed.
+# under build/.jupyter_cache-<backend> so a rebuild runs only the notebooks that changed.
+_BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(ROOT / "build" / ".jupyter_cache")
+# A notebook whose metadata names fewer backends (the §6 data-parallel one is
+# TensorFlow's) is shown without outputs in a book built on another backend.
+nb_execution_excludepatterns = [
+    f"notebooks/{path.name}"
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if _BACKEND
+    not in json.loads(path.read_text(encoding="utf-8"))["metadata"]
+    .get("iris-keras", {})
+    .get("backends", [_BACKEND])
+]
+nb_execution_cache_path = str(ROOT / "build" / f".jupyter_cache-{_BACKEND}")
 nb_execution_timeout = 180
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
