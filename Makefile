@@ -115,12 +115,15 @@ docs-update: $(STAMP) ## rewrite the bench block of docs/speed.md (SPEED_PAGE) f
 # found on disk) is written `torch==X`: the same pin takes PyPI's build elsewhere.
 # Modules for `make mutate` (paths); empty: every core module (hours on 2 cores).
 MODULES ?=
+SAMPLE ?=
+SEED ?= 0
+JOBS ?= 1
 
-mutate: $(STAMP) ## mutation testing of the core with mutmut (slow; MODULES="iris_keras/x.py ..."); docs/mutation.md
-	$(BIN)/python -m iris_keras.mutation run $(MODULES)
+mutate: $(STAMP) ## mutation testing of the core with mutmut (slow; MODULES="iris_keras/x.py ..." SAMPLE=N JOBS=N); docs/mutation.md
+	$(BIN)/python -m iris_keras.mutation run $(if $(SAMPLE),--sample $(SAMPLE) --seed $(SEED)) --jobs $(JOBS) $(MODULES)
 
 mutate-survivors: $(STAMP) ## test again only the survivors of MODULES (after adding tests); docs/mutation.md
-	$(BIN)/python -m iris_keras.mutation run --survivors $(MODULES)
+	$(BIN)/python -m iris_keras.mutation run --survivors --jobs $(JOBS) $(MODULES)
 
 mutation-report: $(STAMP) ## rebuild docs/mutation.md from docs/mutation.json and docs/mutation-equivalent.toml
 	$(BIN)/python -m iris_keras.mutation report

@@ -23,48 +23,33 @@ mutmut children. Not part of `make test`: NumPy and the standard library only.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
-import tomllib
 from datetime import date
 from pathlib import Path
 
-RESULTS = Path("docs/mutation.json")
-VERDICTS = Path("docs/mutation-equivalent.toml")
-REPORT = Path("docs/mutation.md")
-MUTANTS = Path("mutants")
-KILLERS_ENV = "IRIS_KERAS_MUTATION_KILLERS"
-CORE_MODULES = (
-    "iris_keras/artifacts.py",
-    "iris_keras/batches.py",
-    "iris_keras/callbacks.py",
-    "iris_keras/cli.py",
-    "iris_keras/compile.py",
-    "iris_keras/datasets/iris.py",
-    "iris_keras/device.py",
-    "iris_keras/errors.py",
-    "iris_keras/evaluate.py",
-    "iris_keras/expect.py",
-    "iris_keras/loading.py",
-    "iris_keras/model.py",
-    "iris_keras/plots.py",
-    "iris_keras/predict.py",
-    "iris_keras/progress.py",
-    "iris_keras/quiet_import.py",
-    "iris_keras/recipes.py",
-    "iris_keras/report.py",
-    "iris_keras/run.py",
-    "iris_keras/seeding.py",
-    "iris_keras/study.py",
-    "iris_keras/study_report.py",
-    "iris_keras/study_runner.py",
-    "iris_keras/train.py",
+from iris_keras.mutation_outcomes import (
+    MUTANTS,
+    all_mutants,
+    check_module,
+    mutant_pattern,
+    read_killers,
+    read_outcomes,
+    sample,
+    summarize,
+    untested,
 )
-# mutmut's exit codes of a tested mutant (mutmut/stats.py): 1 and 3 are a failing
-# test, 0 a passing suite, 33 and 5 no test reaching the mutant, the rest timeouts.
-KILLED, SURVIVED, NO_TESTS = {1, 3}, {0}, {5, 33}
-TIMEOUTS = {24, -24, 152, 255, 36, -9}
+from iris_keras.mutation_report import (
+    CORE_MODULES,
+    RESULTS,
+    load_results,
+    load_verdicts,
+    write_report,
+)
+
+KILLERS_ENV = "IRIS_KERAS_MUTATION_KILLERS"
 
 
 def pytest_runtest_logreport(report):
@@ -75,313 +60,102 @@ def pytest_runtest_logreport(report):
             file.write(json.dumps({"mutant": mutant, "test": report.nodeid}) + "\n")
 
 
-def module_of(mutant):
-    """`iris_keras/datasets/iris.py` for `iris_keras.datasets.iris.x_load_data__mutmut_3`."""
-    dotted = mutant.split(".x_")[0].split(".xǁ")[0]
-    return dotted.replace(".", "/") + ".py"
+def backend():
+    """The Keras backend this environment runs, as its `.pth` file or the caller sets it."""
+    return os.environ.get("KERAS_BACKEND") or "tensorflow"
 
 
-def mutant_pattern(module):
-    """The mutmut name pattern of a module's mutants: `iris_keras.batches.*`."""
-    module = check_module(module)
-    return module.removesuffix(".py").replace("/", ".") + ".*"
+def working_copy(name):
+    """The folder mutmut runs in for backend `name`: the repository for TensorFlow,
+    else `build/mutation-<name>/`, a copy of the files git tracks or would track.
 
-
-def check_module(module):
-    """Returns `module` if it is one of `CORE_MODULES`, else exits with one line."""
-    if module not in CORE_MODULES:
-        sys.exit(
-            f"Received an invalid value for `MODULES`, expected paths among "
-            f"{', '.join(CORE_MODULES)}. Received: {module!r}"
-        )
-    return module
-
-
-def read_outcomes(module):
-    """`{mutant: exit code}` of one module from mutmut's `mutants/<module>.meta`."""
-    meta = MUTANTS / f"{module}.meta"
-    if not meta.is_file():
-        return {}
-    return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-
-
-def read_killers(path):
-    """`{mutant: test}`: the last test recorded failing on each mutant."""
-    killers = {}
-    if Path(path).is_file():
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            entry = json.loads(line)
-            killers[entry["mutant"]] = entry["test"]
-    return killers
-
-
-def summarize(module, outcomes, killers, previous, marker):
-    """The `docs/mutation.json` entry of one module after a run.
-
-    Args:
-        module: the module's path.
-        outcomes: `{mutant: exit code}` from mutmut.
-        killers: `{mutant: test}` recorded during the run.
-        previous: the module's entry before this run, or `{}`.
-        marker: the pytest `-m` expression the mutants were tested with.
-
-    Returns:
-        A JSON-able dict: counts, the survivors, and the mutants that
-        survived an earlier run with the test that kills them now.
+    Each backend keeps its own `mutants/` (mutmut's mutants, its record of which
+    test reaches which function, and the outcomes), so a JAX run does not reuse
+    what TensorFlow's run learned, and the other way round.
     """
-    status = {name: _status(code) for name, code in outcomes.items()}
-    once_survived = set(previous.get("survived", [])) | set(previous.get("killed_by_new_tests", {}))
-    earlier_killers = previous.get("killed_by_new_tests", {})
-    return {
-        "date": date.today().isoformat(),
-        "tests": marker or "all",
-        "mutants": len(status),
-        "killed": sum(value == "killed" for value in status.values()),
-        "timeout": sorted(name for name, value in status.items() if value == "timeout"),
-        "no_tests": sorted(name for name, value in status.items() if value == "no tests"),
-        "survived": sorted(name for name, value in status.items() if value == "survived"),
-        "not_checked": sorted(name for name, value in status.items() if value == "not checked"),
-        "killed_by_new_tests": {
-            name: killers.get(name) or earlier_killers.get(name, "(not recorded)")
-            for name in sorted(once_survived)
-            if status.get(name) in ("killed", "timeout")
-        },
-    }
+    if name == "tensorflow":
+        return Path(".")
+    root = Path("build") / f"mutation-{name}"
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for path in filter(None, listed.split("\0")):
+        source, target = Path(path), root / path
+        if not source.exists() and not source.is_symlink():
+            continue  # deleted in the work tree, not yet in git
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink() or target.is_file():
+            target.unlink()
+        shutil.copy2(source, target, follow_symlinks=False)
+    return root
 
 
-def _status(code):
-    if code is None:
-        return "not checked"
-    if code in KILLED:
-        return "killed"
-    if code in SURVIVED:
-        return "survived"
-    if code in NO_TESTS:
-        return "no tests"
-    if code in TIMEOUTS:
-        return "timeout"
-    return "suspicious"
-
-
-def load_verdicts(path=VERDICTS):
-    """`{mutant: reason}` from the equivalence verdicts file."""
-    if not Path(path).is_file():
-        return {}
-    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    return {name: entry["reason"] for name, entry in data.get("equivalent", {}).items()}
-
-
-def kill_rate(entry, verdicts):
-    """`(non-equivalent mutants, killed of them)` of one module's entry.
-
-    A timeout counts as killed (the mutant hangs the suite); a mutant that
-    no test reaches counts as survived unless its verdict says equivalent.
-    """
-    equivalent = [name for name in [*entry["survived"], *entry["no_tests"]] if name in verdicts]
-    relevant = entry["mutants"] - len(entry["not_checked"]) - len(equivalent)
-    return relevant, entry["killed"] + len(entry["timeout"])
-
-
-def render(results, verdicts):
-    """The markdown of `docs/mutation.md`.
-
-    Args:
-        results: the content of `docs/mutation.json`.
-        verdicts: `{mutant: reason}` of the equivalent mutants.
-
-    Returns:
-        The page, as a string.
-    """
-    modules = results.get("modules", {})
-    lines = [
-        "# Mutation testing",
-        "",
-        "<!-- Generated by `make mutate` / `make mutation-report` from docs/mutation.json",
-        "     and docs/mutation-equivalent.toml: do not edit by hand. -->",
-        "",
-        "A mutant is the package with one small change: `<` for `<=`, a constant "
-        "off by one, an argument dropped, a string changed. A test suite that "
-        "catches bugs fails on it (the mutant is *killed*). `make mutate` makes "
-        "the mutants of the core modules with [mutmut](https://mutmut.readthedocs.io) "
-        "3 and runs the tests that reach each one, the fast tests "
-        '(`-m "not slow"`) first. A mutant that survives is either *equivalent* '
-        "(it changes nothing a user can observe; the reason is in "
-        "`docs/mutation-equivalent.toml`) or a missing test.",
-        "",
-        "Not mutated: `scratch/` (it killed 22 of 22 hand-made mutants), the "
-        "article's figures (`figures.py`), the benchmark (`bench.py`), this tool "
-        "(`mutation.py`) and the entry point (`__main__.py`).",
-        "",
-        "## Running it",
-        "",
-        "```bash",
-        'make mutate MODULES="iris_keras/datasets/iris.py iris_keras/model.py"  # some modules',
-        "make mutate                # every core module: about 3,900 mutants, many hours",
-        'make mutate-survivors MODULES="iris_keras/model.py"  # after adding tests',
-        "make mutation-report       # rebuild this page from docs/mutation.json",
-        "```",
-        "",
-        "`make mutate` tests every mutant of the modules named and replaces their rows "
-        "in `docs/mutation.json`, keeping the other modules' rows, then rebuilds this "
-        "page; `make mutate-survivors` tests again only the survivors listed there, "
-        "and a survivor that a new test kills moves to *killed now by*, with that "
-        "test's name. mutmut's working copy `mutants/` is git-ignored and kept "
-        "between runs. Tests run in children forked from one process that has "
-        "imported TensorFlow but run none of it (a child forked after TensorFlow "
-        "has run ops hangs), so a mutant costs its tests, not a TensorFlow import; "
-        "one worker, under `nice -n 10`. On the shared 2-core machine the first run "
-        "tested about 7 mutants a minute: a killed mutant costs a few seconds, a "
-        "survivor every test that reaches it, up to a minute and a half. A session "
-        "fixture (a trained run) counts as reaching only the first test that used "
-        "it, so a mutant reached through one is tested by that test alone.",
-        "",
-        "## Kill rate per module",
-        "",
-        "The kill rate counts the non-equivalent mutants; a timeout counts as "
-        "killed, a mutant that no test reaches as survived. The goal is 90 %.",
-        "",
-        "| module | mutants | killed | survived | equivalent | no test | kill rate | "
-        "≥ 90 % | tests | run on |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | :---: | --- | --- |",
-    ]
-    total_relevant = total_killed = 0
-    for module in CORE_MODULES:
-        entry = modules.get(module)
-        if entry is None:
-            lines.append(f"| `{module}` | not run yet | | | | | | | | |")
-            continue
-        relevant, killed = kill_rate(entry, verdicts)
-        total_relevant, total_killed = total_relevant + relevant, total_killed + killed
-        equivalent = sum(name in verdicts for name in [*entry["survived"], *entry["no_tests"]])
-        rate = killed / relevant if relevant else 1.0
-        mutants = str(entry["mutants"])
-        if entry["not_checked"]:
-            mutants += f" ({len(entry['not_checked'])} not run)"
-        lines.append(
-            f"| `{module}` | {mutants} | {killed} | "
-            f"{sum(name not in verdicts for name in entry['survived'])} | {equivalent} | "
-            f"{sum(name not in verdicts for name in entry['no_tests'])} | {rate:.1%} | "
-            f"{_verdict(rate, entry)} | `{entry['tests']}` | {entry['date']} |"
-        )
-    if total_relevant:
-        lines += [
-            "",
-            f"Over the modules run: {total_killed} of {total_relevant} non-equivalent "
-            f"mutants killed ({total_killed / total_relevant:.1%}).",
-        ]
-    lines += _run_lines(results)
-    lines += _survivor_sections(modules, verdicts)
-    return "\n".join(lines) + "\n"
-
-
-def _verdict(rate, entry):
-    if entry["not_checked"]:
-        return "partial"
-    return "yes" if rate >= 0.9 else "**no**"
-
-
-def _run_lines(results):
-    runs = results.get("runs", [])
-    lines = ["", "## Runs", ""]
-    if not runs:
-        return [*lines, "No run yet."]
-    lines += [
-        "Each `make mutate` run, with the modules it tested and its wall time on "
-        "the machine that ran it (mutmut, one worker, `nice -n 10`):",
-        "",
-        "| date | modules | mutants | minutes | machine |",
-        "| --- | --- | ---: | ---: | --- |",
-    ]
-    for run in runs:
-        names = ", ".join(f"`{Path(module).stem}`" for module in run["modules"])
-        lines.append(
-            f"| {run['date']} | {names} | {run['mutants']} | {run['seconds'] / 60:.0f} | "
-            f"{run['machine']} |"
-        )
-    return lines
-
-
-def _survivor_sections(modules, verdicts):
-    lines = ["", "## Every survivor", ""]
-    for module in CORE_MODULES:
-        entry = modules.get(module)
-        if entry is None:
-            continue
-        alive = [*entry["survived"], *entry["no_tests"]]
-        missing = [name for name in alive if name not in verdicts]
-        equivalent = [name for name in alive if name in verdicts]
-        killed_now = entry["killed_by_new_tests"]
-        if not (missing or equivalent or killed_now):
-            continue
-        lines += [f"### `{module}`", ""]
-        if killed_now:
-            lines += ["Survived an earlier run; killed now by:", ""]
-            lines += [f"- `{name}`: `{test}`" for name, test in killed_now.items()]
-            lines.append("")
-        diffs = entry.get("diffs", {})
-        if equivalent:
-            lines += ["Equivalent (it survives, and no user can tell):", ""]
-            for name in equivalent:
-                lines += [f"- `{name}`: {verdicts[name]}", *_diff_block(diffs.get(name))]
-            lines.append("")
-        if missing:
-            lines += ["Still surviving (a test is missing):", ""]
-            for name in missing:
-                lines += [f"- `{name}`", *_diff_block(diffs.get(name))]
-            lines.append("")
-    return lines
-
-
-def _diff_block(diff):
-    if not diff:
-        return []
-    return ["", "  ```diff", *[f"  {line}" for line in diff], "  ```", ""]
-
-
-def _diff(mutant):
+def _diff(mutant, root):
     result = subprocess.run(
-        [sys.executable, "-m", "mutmut", "show", mutant], capture_output=True, text=True
+        [sys.executable, "-m", "mutmut", "show", mutant], capture_output=True, text=True, cwd=root
     )
     return [line for line in result.stdout.splitlines() if line[:1] in "+-@"][:12]
 
 
-def run(modules, *, marker, survivors=False, max_children=1):
+def run(modules, *, marker, survivors=False, size=None, seed=0, jobs=1):
     """Runs mutmut on `modules`, then updates `docs/mutation.json` and the report.
 
     Args:
         modules: module paths; empty for every core module.
         marker: the pytest `-m` expression, `""` for every test.
-        survivors: test again only the mutants of `modules` that
+        survivors: test again the mutants of `modules` that
             `docs/mutation.json` lists as surviving (after new tests).
-        max_children: mutmut's worker processes. Defaults to `1`.
+        size: test the mutants of each module's random `sample` of this
+            size that have no outcome yet; `None` tests every mutant,
+            unless `survivors`.
+        seed: the sample's seed.
+        jobs: mutmut's worker processes. Defaults to `1`.
     """
     modules = [check_module(module) for module in modules or CORE_MODULES]
-    names = list(map(mutant_pattern, modules))
+    entries = load_results()["modules"]
+    sampled = None if size is None else {"size": size, "seed": seed}
+    names = []
     if survivors:
-        entries = _load_results()["modules"]
         alive = [entries.get(module, {}) for module in modules]
-        names = [name for entry in alive for name in entry.get("survived", [])]
-        names += [name for entry in alive for name in entry.get("no_tests", [])]
-        if not names:
-            sys.exit(f"docs/mutation.json lists no survivor in {', '.join(modules)}.")
-    killers_path = MUTANTS / "killers.jsonl"
-    MUTANTS.mkdir(exist_ok=True)
+        verdicts = load_verdicts()
+        names += [
+            name
+            for entry in alive
+            for name in [*entry.get("survived", []), *entry.get("no_tests", [])]
+            if name not in verdicts
+        ]
+    if size is not None:
+        for module in modules:
+            drawn = sample(module, all_mutants(module), size, seed)
+            names += untested(module, drawn, entries.get(module))
+    if not (survivors or size is not None):
+        names = list(map(mutant_pattern, modules))
+    if not names:
+        sys.exit(f"docs/mutation.json lists nothing left to test in {', '.join(modules)}.")
+    on = backend()
+    root = working_copy(on)
+    killers_path = root / MUTANTS / "killers.jsonl"
+    killers_path.parent.mkdir(parents=True, exist_ok=True)
     killers_path.unlink(missing_ok=True)
     env = {**os.environ, KILLERS_ENV: str(killers_path.resolve())}
     options = ["-p", "iris_keras.mutation"] + (["-m", marker] if marker else [])
     env["PYTEST_ADDOPTS"] = " ".join(f"'{option}'" for option in options)
     command = ["nice", "-n", "10", sys.executable, "-m", "mutmut", "run"]
-    command += ["--max-children", str(max_children), *names]
-    print("$", " ".join(command), flush=True)
+    command += ["--max-children", str(jobs), *names]
+    print(f"$ cd {root} &&", " ".join(command[:8]), f"... ({len(names)} names)", flush=True)
     started = time.monotonic()
-    status = subprocess.run(command, env=env).returncode
+    status = subprocess.run(command, env=env, cwd=root).returncode
     seconds = time.monotonic() - started
     if status != 0:
         sys.exit(f"mutmut failed with exit status {status}; docs/mutation.json is unchanged.")
-    collect(modules, seconds=seconds, marker=marker, tested=len(names) if survivors else None)
+    tested = len(names) if survivors or size is not None else None
+    collect(modules, seconds=seconds, marker=marker, tested=tested, sampled=sampled, root=root)
 
 
-def collect(modules, *, seconds, marker, tested=None):
+def collect(modules, *, seconds, marker, tested=None, sampled=None, root=None):
     """Records the outcomes mutmut left in `mutants/` for `modules`, then the report.
 
     Args:
@@ -390,10 +164,15 @@ def collect(modules, *, seconds, marker, tested=None):
         marker: the pytest `-m` expression of the run.
         tested: how many mutants the run tested. Defaults to every mutant
             of `modules` that has an outcome.
+        sampled: `{"size": n, "seed": s}` for a sampled run, else `None`.
+        root: the folder mutmut ran in. Defaults to this backend's
+            `working_copy`.
     """
-    results = _load_results()
-    killers = read_killers(MUTANTS / "killers.jsonl")
-    outcomes_by_module = {module: read_outcomes(module) for module in modules}
+    on = backend()
+    root = working_copy(on) if root is None else root
+    results = load_results()
+    killers = read_killers(root / MUTANTS / "killers.jsonl")
+    outcomes_by_module = {module: read_outcomes(module, root) for module in modules}
     if tested is None:
         tested = sum(
             code is not None
@@ -402,8 +181,9 @@ def collect(modules, *, seconds, marker, tested=None):
         )
     for module, outcomes in outcomes_by_module.items():
         previous = results["modules"].get(module, {})
-        entry = summarize(module, outcomes, killers, previous, marker)
-        entry["diffs"] = {name: _diff(name) for name in [*entry["survived"], *entry["no_tests"]]}
+        entry = summarize(module, outcomes, killers, previous, marker, sampled, on)
+        alive = [*entry["survived"], *entry["no_tests"]]
+        entry["diffs"] = {name: _diff(name, root) for name in alive}
         results["modules"][module] = entry
     results["runs"].append(
         {
@@ -412,23 +192,11 @@ def collect(modules, *, seconds, marker, tested=None):
             "mutants": tested,
             "seconds": round(seconds),
             "machine": f"{os.cpu_count()} CPU cores, shared",
+            "backend": on,
         }
     )
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_report(results)
-
-
-def _load_results():
-    if RESULTS.is_file():
-        return json.loads(RESULTS.read_text(encoding="utf-8"))
-    return {"modules": {}, "runs": []}
-
-
-def write_report(results=None):
-    """Renders `docs/mutation.md` from `docs/mutation.json` and the verdicts."""
-    results = results or _load_results()
-    REPORT.write_text(render(results, load_verdicts()), encoding="utf-8")
-    print(f"wrote {REPORT}")
 
 
 def main(argv=None):
@@ -440,19 +208,34 @@ def main(argv=None):
     run_parser.add_argument(
         "--survivors", action="store_true", help="test only the survivors of the last run again"
     )
+    run_parser.add_argument(
+        "--sample", type=int, metavar="N", help="test N random untested mutants per module"
+    )
+    run_parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
+    run_parser.add_argument("--jobs", type=int, default=1, help="mutmut's worker processes")
     collect_parser = commands.add_parser(
         "collect", help="record what an interrupted run left in mutants/, update the report"
     )
     collect_parser.add_argument("modules", nargs="+", help="module paths the run tested")
     collect_parser.add_argument("--seconds", type=float, required=True, help="its wall time")
     collect_parser.add_argument("--marker", default="not slow", help="its pytest -m")
+    collect_parser.add_argument("--sample", type=int, metavar="N", help="its sample size")
+    collect_parser.add_argument("--seed", type=int, default=0, help="its sample's seed")
     commands.add_parser("report", help="render docs/mutation.md from docs/mutation.json")
     args = parser.parse_args(argv)
     if args.command == "run":
-        run(args.modules, marker=args.marker, survivors=args.survivors)
+        run(
+            args.modules,
+            marker=args.marker,
+            survivors=args.survivors,
+            size=args.sample,
+            seed=args.seed,
+            jobs=args.jobs,
+        )
     elif args.command == "collect":
         modules = [check_module(module) for module in args.modules]
-        collect(modules, seconds=args.seconds, marker=args.marker)
+        sampled = None if args.sample is None else {"size": args.sample, "seed": args.seed}
+        collect(modules, seconds=args.seconds, marker=args.marker, sampled=sampled)
     else:
         write_report()
 

@@ -21,7 +21,6 @@ import numpy as np
 
 def fit(initial, output):
     from iris_keras import scratch
-    from iris_keras.compile import LOSSES
     from iris_keras.recipes import get_recipe
     from iris_keras.run import build_for, fit_recipe, split_for
     from iris_keras.seeding import set_seed
@@ -34,16 +33,7 @@ def fit(initial, output):
         model.set_weights([arrays[f"arr_{index}"] for index in range(len(arrays.files))])
     start = scratch.params_from_model(model)
     history = fit_recipe(model, recipe, fit_data, validation_data, verbose=0)
-    params, scratch_history = scratch.fit(
-        start,
-        *fit_data,
-        loss=LOSSES[recipe.target],
-        epochs=recipe.epochs,
-        batch_size=recipe.batch_size,
-        learning_rate=recipe.learning_rate,
-        momentum=recipe.momentum,
-        seed=recipe.seed,
-    )
+    params, scratch_history = scratch.fit_recipe(start, recipe, *fit_data)
     np.savez(
         output,
         loss=history.history["loss"],

@@ -13,6 +13,21 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 FEW_EPOCHS = 3
 
 
+def shared(scope):
+    """The scope of a fixture shared by many tests: `scope`, except while `make mutate` maps.
+
+    mutmut first runs the tests once to learn which test reaches which
+    function (it sets `MUTANT_UNDER_TEST=stats`), and then tests each mutant
+    with those tests alone. A shared fixture's work would count for the first
+    test that used it only, so while mapping, each test makes its own.
+    """
+
+    def choose(fixture_name, config):
+        return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else scope
+
+    return choose
+
+
 def cli_command(*args):
     """The command line that runs `iris-keras ARGS` in a fresh Python process."""
     return [sys.executable, "-m", "iris_keras", *map(str, args)]
@@ -37,7 +52,7 @@ def train_command(output, *extra, recipe="multiclass", epochs, seed):
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def article_run(tmp_path_factory):
     """The article recipe trained for a few epochs: `(metrics, output_dir)`."""
     from iris_keras.recipes import get_recipe
@@ -50,7 +65,7 @@ def article_run(tmp_path_factory):
     return metrics, output_dir
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared("session"))
 def multiclass_run(tmp_path_factory):
     """The multiclass recipe trained for a few epochs: `(metrics, output_dir)`."""
     from iris_keras.recipes import get_recipe

@@ -58,3 +58,65 @@ def test_artifacts_get_the_usual_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_csv_has_the_frames_columns_and_no_index(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"loss": [0.5, 0.25], "accuracy": [0.75, 1.0]}, index=[7, 8])
+    artifacts.write_csv(tmp_path / "history.csv", frame)
+    assert (tmp_path / "history.csv").read_text() == "loss,accuracy\n0.5,0.75\n0.25,1.0\n"
+
+
+def _keras_file(path, optimizer_module):
+    import zipfile
+
+    config = {
+        "class_name": "Sequential",
+        "compile_config": {"optimizer": {"module": optimizer_module, "class_name": "SGD"}},
+    }
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("metadata.json", '{"keras_version": "3"}')
+        archive.writestr("config.json", json.dumps(config))
+        archive.writestr("model.weights.h5", b"\x89HDF weights")
+
+
+@pytest.mark.parametrize("backend", ["torch", "jax", "tensorflow"])
+def test_a_backends_private_optimizer_module_is_saved_as_the_public_one(tmp_path, backend):
+    import zipfile
+
+    path = tmp_path / "model.keras"
+    _keras_file(path, f"keras.src.backend.{backend}.optimizers.{backend}_sgd")
+    artifacts._name_public_optimizer(path)
+    with zipfile.ZipFile(path) as archive:
+        config = json.loads(archive.read("config.json"))
+        assert config["compile_config"]["optimizer"] == {
+            "module": "keras.optimizers",
+            "class_name": "SGD",
+        }
+        assert archive.read("model.weights.h5") == b"\x89HDF weights"
+        assert archive.read("metadata.json") == b'{"keras_version": "3"}'
+
+
+def test_a_public_optimizer_module_is_left_as_it_is(tmp_path):
+    path = tmp_path / "model.keras"
+    _keras_file(path, "keras.optimizers")
+    before = path.read_bytes()
+    artifacts._name_public_optimizer(path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "optimizer",
+    [{"class_name": "SGD", "config": {}}, "sgd"],
+    ids=["no-module", "a-name"],
+)
+def test_an_optimizer_config_without_a_module_is_left_as_it_is(tmp_path, optimizer):
+    import zipfile
+
+    path = tmp_path / "model.keras"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", json.dumps({"compile_config": {"optimizer": optimizer}}))
+    before = path.read_bytes()
+    artifacts._name_public_optimizer(path)
+    assert path.read_bytes() == before

@@ -1,6 +1,8 @@
 """The backend dispatch: which backend runs, and what each one needs."""
 
 import importlib.util
+import logging
+import os
 
 import keras
 import pytest
@@ -34,9 +36,22 @@ def test_compile_settings_per_backend(monkeypatch, name, jit, steps):
     assert backend.steps_per_execution(4) == steps
 
 
-def test_use_the_running_backend_is_a_no_op(monkeypatch):
+def test_use_the_running_backend_sets_keras_backend(monkeypatch):
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     assert backend.use(backend.name()) == backend.name()
+    assert os.environ["KERAS_BACKEND"] == backend.name()  # for the processes it starts
+
+
+def test_quiet_logger_hides_tensorflows_retracing_notices():
+    if backend.name() != "tensorflow":  # nothing to quiet, and no TensorFlow here
+        backend.quiet_logger()
+        assert importlib.util.find_spec("tensorflow") is None
+        return
+    import tensorflow as tf
+
+    tf.get_logger().setLevel(logging.WARNING)
+    backend.quiet_logger()
+    assert tf.get_logger().level == logging.ERROR
 
 
 def test_use_an_unknown_backend_is_named():
@@ -71,3 +86,27 @@ def test_a_run_records_and_prints_its_backend(article_run):
     assert metrics["backend"] == backend.name()
     assert set(backend.PACKAGES[backend.name()]) <= set(metrics["versions"])
     assert f"backend         {backend.name()} (Keras " in training_summary(metrics)
+
+
+def test_hide_gpus_keeps_the_backends_work_on_the_cpu(monkeypatch):
+    calls = []
+    if backend.name() == "tensorflow":
+        import tensorflow as tf
+
+        monkeypatch.setattr(tf.config, "set_visible_devices", lambda *a: calls.append(a))
+        backend.hide_gpus()
+        assert calls == [([], "GPU")]
+    elif backend.name() == "jax":
+        import jax
+
+        monkeypatch.setattr(jax.config, "update", lambda *a: calls.append(a))
+        backend.hide_gpus()
+        assert calls == [("jax_default_device", jax.devices("cpu")[0])]
+    else:
+        import contextlib
+
+        monkeypatch.setattr(
+            keras, "device", lambda name: calls.append(name) or contextlib.nullcontext()
+        )
+        backend.hide_gpus()
+        assert calls == ["cpu"]

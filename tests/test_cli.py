@@ -37,13 +37,19 @@ def test_train_evaluate_predict_in_process(tmp_path, capsys):
                 "setosa",
                 "--device",
                 "cpu",
+                "--units",
+                "5,2",
+                "--no-standardize",
             ]
         )
         == 0
     )
     summary = capsys.readouterr().out
     assert "test accuracy" in summary and "identical" in summary and str(output) in summary
-    assert json.loads((output / "metrics.json").read_text())["epochs_run"] == FEW_EPOCHS
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["epochs_run"] == FEW_EPOCHS
+    assert metrics["hyperparameters"]["units"] == [5, 2]
+    assert metrics["hyperparameters"]["standardize"] is False
     _assert_trained_on(output / "model.keras", "setosa")
 
     assert main(["evaluate", str(output / "model.keras")]) == 0
@@ -213,3 +219,53 @@ def test_version_and_help_do_not_import_keras_or_a_backend():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_entry_point_leaves_fast_once_keras_is_loaded(monkeypatch):
+    from iris_keras import cli
+
+    exits = []
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    monkeypatch.setattr(cli.os, "_exit", exits.append)
+    cli.run()  # this process has imported Keras: no orderly shutdown
+    assert exits == [3]
+    monkeypatch.delitem(sys.modules, "keras")
+    with pytest.raises(SystemExit) as leaving:
+        cli.run()  # `--help`, `--version`, usage errors: a plain exit
+    assert leaving.value.code == 3 and exits == [3]
+
+
+def _options(parser):
+    """What `--help` shows of `parser` and its commands, without argparse's layout."""
+    import argparse
+
+    described = {"description": parser.description, "options": []}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            described["commands"] = {
+                name: {"help": helps[name], **_options(command)}
+                for name, command in action.choices.items()
+            }
+            continue
+        described["options"].append(
+            {
+                "flags": action.option_strings or [action.dest],
+                "action": type(action).__name__,
+                "nargs": action.nargs,
+                "default": repr(action.default),
+                "choices": list(action.choices) if action.choices else None,
+                "metavar": action.metavar,
+                "help": action.help,
+            }
+        )
+    return described
+
+
+def test_every_option_and_its_help_are_as_recorded():
+    """Each command, option, default and help line; record anew after a change you meant."""
+    from iris_keras.cli import build_parser
+
+    from .baseline import check_text
+
+    check_text("cli-options.json", json.dumps(_options(build_parser()), indent=1) + "\n")

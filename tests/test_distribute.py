@@ -14,6 +14,7 @@ against the one-device run, within float rounding.
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -150,7 +151,15 @@ def test_one_device_is_described_as_one_replica():
 def test_the_lost_worker_is_named_in_one_line(text, index, named):
     message = lost_worker_message(RuntimeError(text), TWO_WORKERS, index)
     assert message.startswith(named) and "\n" not in message
-    assert "Restart every worker with the same command" in message
+    assert message.endswith(
+        ": it stopped answering during training (RuntimeError). Restart every worker "
+        "with the same command to resume from the chief's last backup."
+    )
+
+
+def test_a_cluster_of_no_workers_is_refused():
+    with pytest.raises(UsageError, match=r"`count`.*Received: count=0"):
+        local_tf_configs(0)
 
 
 def test_the_cpu_cannot_be_split_once_tensorflow_runs():
@@ -163,8 +172,133 @@ def test_the_cpu_cannot_be_split_once_tensorflow_runs():
     import tensorflow as tf
 
     tf.constant(0)  # TensorFlow has started in this process
-    with pytest.raises(IrisKerasError, match="replicas=64 devices: TensorFlow already started"):
+    with pytest.raises(IrisKerasError) as error:
         use_logical_cpus(64)
+    assert re.fullmatch(
+        r"Cannot split the CPU into replicas=64 devices: TensorFlow already started with \d+\. "
+        r"Make the strategy before any TensorFlow operation \(in a notebook: restart the kernel "
+        r"and make it in the first cell\)\.",
+        str(error.value),
+    )
+    assert use_logical_cpus(1) is None  # as many devices as asked for: nothing to split
+
+
+def test_one_replicas_gradients_are_the_one_device_gradient():
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        with pytest.raises(UsageError, match="TensorFlow backend only"):
+            make_strategy("mirrored", replicas=1)
+        return
+    import tensorflow as tf
+
+    from iris_keras.distribute import replica_gradients
+    from iris_keras.recipes import get_recipe
+    from iris_keras.run import build_for, split_for
+    from iris_keras.seeding import set_seed
+
+    recipe = get_recipe("article")
+    strategy = make_strategy("mirrored", replicas=1)
+    set_seed(0)
+    (x_fit, y_fit), _, _ = split_for(recipe)
+    model = build_for(recipe, x_fit, strategy=strategy)
+    x, y = x_fit[:32], y_fit[:32]
+    per_replica, averaged = replica_gradients(model, strategy, x, y)
+    with tf.GradientTape() as tape:
+        loss = model.compute_loss(x=x, y=y, y_pred=model(x, training=True))
+    one_device = [np.asarray(g) for g in tape.gradient(loss, model.trainable_weights)]
+    assert len(per_replica) == 1 and len(averaged) == len(one_device) == 6
+    for replica, mean, expected in zip(per_replica[0], averaged, one_device, strict=True):
+        np.testing.assert_allclose(replica, expected, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(mean, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_a_one_worker_cluster_describes_itself_syncs_and_reports_a_lost_worker(monkeypatch):
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return  # no tf.distribute here: the tests above check the refusal
+    import tensorflow as tf
+
+    from iris_keras.distribute import (
+        _multi_worker_strategy_class,
+        lost_workers_reported,
+        sync_from_chief,
+    )
+    from iris_keras.recipes import get_recipe
+    from iris_keras.run import build_for, split_for
+
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    strategy = _multi_worker_strategy_class()()  # no TF_CONFIG: one worker, this process
+    monkeypatch.setenv("TF_CONFIG", tf_config(TWO_WORKERS, 1))
+    assert describe_strategy(strategy) == {
+        "strategy": "multi-worker",
+        "replicas": 1,
+        "workers": 2,
+        "worker": 1,
+    }
+    recipe = get_recipe("article")
+    (x_fit, _), _, _ = split_for(recipe)
+    model = build_for(recipe, x_fit, strategy=strategy)
+    before = [np.array(weight) for weight in model.get_weights()]
+    assert sync_from_chief(strategy, model, 7) == 7  # the chief is this worker
+    for weight, kept in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(weight, kept)
+    assert int(model.optimizer.iterations.numpy()) == 0
+    lost = "heartbeat timeout: /job:worker/replica:0/task:0"
+    named = r"^Lost worker 0 \(127\.0\.0\.1:2222\): it stopped"
+    with pytest.raises(IrisKerasError, match=named), lost_workers_reported(strategy):
+        raise tf.errors.UnavailableError(None, None, lost)
+    mirrored = make_strategy("mirrored", replicas=1)
+    with pytest.raises(tf.errors.UnavailableError), lost_workers_reported(mirrored):
+        raise tf.errors.UnavailableError(None, None, lost)  # one process: nothing to name
+
+
+def test_a_mirrored_run_records_its_strategy(tmp_path):
+    import keras
+
+    from iris_keras.recipes import get_recipe
+    from iris_keras.run import train_recipe
+
+    recipe = get_recipe("article", epochs=2)
+    if keras.backend.backend() != "tensorflow":
+        with pytest.raises(UsageError, match="TensorFlow backend only"):
+            train_recipe(
+                recipe, output_dir=tmp_path, device="cpu", verbose=0, distribute="mirrored"
+            )
+        return
+    metrics = train_recipe(
+        recipe, output_dir=tmp_path, device="cpu", verbose=0, distribute="mirrored", replicas=1
+    )
+    assert metrics["distribution"] == {
+        "strategy": "mirrored",
+        "replicas": 1,
+        "workers": 1,
+        "worker": 0,
+    }
+    assert json.loads((tmp_path / "metrics.json").read_text())["distribution"]["replicas"] == 1
+
+
+def test_mirrored_takes_the_gpus_and_falls_back_to_cpu_halves(monkeypatch):
+    import keras
+
+    if keras.backend.backend() != "tensorflow":
+        return  # no tf.distribute here: the test above checks the refusal
+    import tensorflow as tf
+
+    from iris_keras import distribute
+
+    split = []
+    monkeypatch.setattr(
+        tf.config, "list_physical_devices", lambda kind: ["gpu0", "gpu1"] if kind == "GPU" else []
+    )
+    monkeypatch.setattr(distribute, "use_logical_cpus", split.append)
+    assert distribute._replica_devices(None) == ["/gpu:0", "/gpu:1"]
+    assert distribute._replica_devices(1) == ["/gpu:0"]
+    assert distribute._replica_devices(3) == ["/cpu:0", "/cpu:1", "/cpu:2"]
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind: [])
+    assert distribute._replica_devices(None) == ["/cpu:0", "/cpu:1"]
+    assert split == [3, 2]
 
 
 def train_command(output, distribute, *extra):

@@ -62,7 +62,7 @@ def test_another_process_is_refused_with_one_line_naming_folder_and_pid(tmp_path
 
 
 def test_a_holder_that_has_not_written_its_pid_yet(tmp_path):
-    unwritten = "another process \\(it has not written its PID yet\\)"
+    unwritten = r"which another process \(it has not written its PID yet\) is writing"
     with (
         held_by_another_process(tmp_path, SILENT_HOLDER),
         pytest.raises(FolderBusyError, match=unwritten),
@@ -152,3 +152,39 @@ def test_a_real_train_process_is_refused_while_this_test_holds_the_folder(tmp_pa
         f"(this test) is writing (it holds {tmp_path / LOCK_NAME}). Wait for it to finish, "
         "or choose another --output.\n"
     )
+
+
+def test_a_holders_record_with_bytes_that_are_not_utf8_is_still_read(tmp_path):
+    path = tmp_path / LOCK_NAME
+    record = {"pid": os.getpid(), "command": "train"}
+    path.write_bytes(json.dumps(record).encode() + b" \xff\n")
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        assert folder_lock._wait_for_holder(descriptor, attempts=1) is None  # not JSON any more
+        path.write_bytes(b'{"pid": %d, "command": "caf\xe9"}' % os.getpid())
+        assert folder_lock._wait_for_holder(descriptor, attempts=1) == {
+            "pid": os.getpid(),
+            "command": "caf\ufffd",
+        }
+    finally:
+        os.close(descriptor)
+
+
+def test_a_dead_holder_is_not_alive(monkeypatch):
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    assert folder_lock._alive(child.pid) is False
+    assert folder_lock._alive(os.getpid()) is True
+
+    def another_users(pid, signal):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(folder_lock.os, "kill", another_users)
+    assert folder_lock._alive(1) is True  # alive, but not ours to signal
+
+
+def test_a_long_command_is_cut_to_the_limit_with_an_ellipsis():
+    assert folder_lock._shorten("iris-keras   train\n --quiet") == "iris-keras train --quiet"
+    cut = folder_lock._shorten("x" * 200)
+    assert cut == "x" * 159 + "…" and len(cut) == 160
+    assert folder_lock._shorten("y" * 160) == "y" * 160

@@ -15,6 +15,9 @@ from iris_keras.importance import (
     plot_importance,
 )
 from iris_keras.recipes import get_recipe
+from iris_keras.run import split_for
+
+from .conftest import shared
 
 
 def one_feature_model(feature, *, threshold=4.0, units=1):
@@ -34,7 +37,7 @@ def one_feature_model(feature, *, threshold=4.0, units=1):
     return model
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def flowers():
     (x_train, _), _ = iris.load_data(target="sparse")
     return x_train
@@ -56,6 +59,18 @@ def test_only_the_feature_the_model_reads_matters(flowers, feature, scoring):
     if scoring == "accuracy":
         assert accuracy_score(model, flowers, labels) == 1.0
         assert frame["baseline"].unique().tolist() == [1.0]
+
+
+def test_the_defaults_are_ten_shuffles_seeded_0_scored_by_accuracy(flowers):
+    model = one_feature_model(3, threshold=1.3)
+    labels = (flowers[:, 3] > 1.3).astype(int) ^ (np.arange(len(flowers)) % 7 == 0)  # noisy
+    explicit = permutation_importance(
+        model, flowers, labels, n_repeats=10, seed=0, scoring="accuracy"
+    )
+    pd.testing.assert_frame_equal(permutation_importance(model, flowers, labels), explicit)
+    for changed in ({"n_repeats": 11}, {"seed": 1}):
+        other = permutation_importance(model, flowers, labels, **changed)
+        assert not other.equals(explicit), changed
 
 
 def test_the_same_seed_gives_the_same_numbers_and_another_seed_other_ones(flowers):
@@ -118,6 +133,12 @@ def test_importance_by_seed_trains_one_model_per_seed():
     assert frame.groupby("seed")["feature"].apply(list).tolist() == [list(iris.FEATURE_NAMES)] * 2
     assert frame["test_accuracy"].between(0.0, 1.0).all()
     assert frame["baseline"].between(0.0, 1.0).all()
+    assert frame.index.tolist() == list(range(8))
+    for seed in (3, 4):  # each seed's own model, on its own training flowers, shuffled by it
+        fit_data, _, _ = split_for(get_recipe("article", epochs=2, seed=seed))
+        expected = permutation_importance(models[seed], *fit_data, n_repeats=2, seed=seed)
+        rows = frame[frame["seed"] == seed].set_index("feature")
+        np.testing.assert_array_equal(rows["importance_mean"], expected["importance_mean"])
 
 
 def test_petal_over_sepal_margin_is_the_smallest_gap_per_seed():
@@ -143,3 +164,6 @@ def test_plot_importance_draws_a_bar_per_seed_and_feature():
     axes = plot_importance(frame).axes[0]
     assert [label.get_text() for label in axes.get_xticklabels()] == list(iris.FEATURE_NAMES)
     assert len(axes.patches) == 8
+    assert tuple(axes.figure.get_size_inches()) == (7.0, 3.5)  # the book's column width
+    (zero,) = axes.get_lines()
+    assert zero.get_ydata() == [0.0, 0.0] and zero.get_color() == "0.5"  # a grey baseline

@@ -6,8 +6,10 @@ from iris_keras.datasets import iris
 from iris_keras.errors import UsageError
 from iris_keras.model import build_model
 
+from .conftest import shared
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture(scope=shared("module"))
 def x_train():
     (x_train, _), _ = iris.load_data()
     return x_train

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from iris_keras import mutation
+from iris_keras import mutation, mutation_outcomes, mutation_report
 
 SURVIVOR = "iris_keras.batches.x_steps_per_epoch__mutmut_2"
 EQUIVALENT = "iris_keras.batches.x_epoch_batches__mutmut_4"
@@ -27,13 +27,16 @@ EQUIVALENT = "iris_keras.batches.x_epoch_batches__mutmut_4"
     ],
 )
 def test_module_of(mutant, module):
-    assert mutation.module_of(mutant) == module
+    assert mutation_outcomes.module_of(mutant) == module
 
 
 def test_mutant_pattern_and_bad_module():
-    assert mutation.mutant_pattern("iris_keras/datasets/iris.py") == "iris_keras.datasets.iris.*"
+    assert (
+        mutation_outcomes.mutant_pattern("iris_keras/datasets/iris.py")
+        == "iris_keras.datasets.iris.*"
+    )
     with pytest.raises(SystemExit, match=r"`MODULES`.*Received: 'iris_keras/scratch/fit.py'"):
-        mutation.mutant_pattern("iris_keras/scratch/fit.py")
+        mutation_outcomes.mutant_pattern("iris_keras/scratch/fit.py")
 
 
 def _outcomes():
@@ -50,7 +53,7 @@ def _outcomes():
 def test_summarize_counts_and_names_the_tests_that_kill_former_survivors():
     previous = {"survived": ["iris_keras.batches.x_epoch_batches__mutmut_7", SURVIVOR]}
     killers = {"iris_keras.batches.x_epoch_batches__mutmut_7": "tests/test_batches.py::test_x"}
-    entry = mutation.summarize(
+    entry = mutation_outcomes.summarize(
         "iris_keras/batches.py", _outcomes(), killers, previous, marker="not slow"
     )
     assert (entry["mutants"], entry["killed"]) == (6, 2)
@@ -63,31 +66,117 @@ def test_summarize_counts_and_names_the_tests_that_kill_former_survivors():
 
 
 def test_kill_rate_leaves_out_equivalent_mutants():
-    entry = mutation.summarize("iris_keras/batches.py", _outcomes(), {}, {}, "not slow")
+    entry = mutation_outcomes.summarize("iris_keras/batches.py", _outcomes(), {}, {}, "not slow")
     # 6 mutants, 1 equivalent: 5 count; 2 killed and 1 timeout are killed.
-    assert mutation.kill_rate(entry, {EQUIVALENT: "same result"}) == (5, 3)
+    assert mutation_report.kill_rate(entry, {EQUIVALENT: "same result"}) == (5, 3)
 
 
 def test_render_marks_each_module_and_lists_every_survivor():
-    entry = mutation.summarize("iris_keras/batches.py", _outcomes(), {}, {}, "not slow")
+    entry = mutation_outcomes.summarize("iris_keras/batches.py", _outcomes(), {}, {}, "not slow")
     entry["diffs"] = {SURVIVOR: ["-    return -(-n // b)", "+    return -(-n / b)"]}
     results = {"modules": {"iris_keras/batches.py": entry}, "runs": []}
-    page = mutation.render(results, {EQUIVALENT: "the same batches in another order"})
+    page = mutation_report.render(results, {EQUIVALENT: "the same batches in another order"})
     row = next(line for line in page.splitlines() if line.startswith("| `iris_keras/batches.py`"))
-    assert "| 6 | 3 | 1 | 1 | 1 | 60.0% | **no** | `not slow` |" in row
+    assert "| 6 | 6 | 3 | 1 | 1 | 1 | 60.0% | **no** | `not slow` on tensorflow |" in row
     assert "| `iris_keras/train.py` | not run yet |" in page
     assert f"- `{EQUIVALENT}`: the same batches in another order" in page
     assert f"- `{SURVIVOR}`" in page and "  +    return -(-n / b)" in page
     entry["not_checked"] = ["iris_keras.batches.x_epoch_batches__mutmut_9"]
-    row = mutation.render(results, {}).split("| `iris_keras/batches.py` |")[1].splitlines()[0]
-    assert row.startswith(" 6 (1 not run) |") and "| partial |" in row
+    row = (
+        mutation_report.render(results, {}).split("| `iris_keras/batches.py` |")[1].splitlines()[0]
+    )
+    assert row.startswith(" 6 | 5, interrupted |") and "| partial |" in row
+    entry["sample"] = {"size": 5, "seed": 0}
+    row = (
+        mutation_report.render(results, {}).split("| `iris_keras/batches.py` |")[1].splitlines()[0]
+    )
+    assert row.startswith(" 6 | 5, sample |") and "| **no** |" in row
+
+
+def test_a_sample_is_seeded_and_draws_only_untested_mutants():
+    names = [f"iris_keras.batches.x_f__mutmut_{n}" for n in range(1, 41)]
+    first = mutation_outcomes.sample("iris_keras/batches.py", names, 10, seed=0)
+    assert len(first) == 10 and set(first) <= set(names)
+    assert first == mutation_outcomes.sample("iris_keras/batches.py", names[::-1], 10, seed=0)
+    assert first != mutation_outcomes.sample("iris_keras/batches.py", names, 10, seed=1)
+    assert set(first) < set(mutation_outcomes.sample("iris_keras/batches.py", names, 15, seed=0))
+    assert first != mutation_outcomes.sample("iris_keras/model.py", names, 10, seed=0)
+    assert mutation_outcomes.sample("iris_keras/batches.py", names[:3], 10, seed=0) == names[:3]
+    previous = {"mutants": 40, "not_checked": names[5:]}
+    assert mutation_outcomes.untested("iris_keras/batches.py", names, previous) == names[5:]
+    assert mutation_outcomes.untested("iris_keras/batches.py", names, None) == names
+
+
+def test_all_mutants_are_the_names_mutmut_gives():
+    names = mutation_outcomes.all_mutants("iris_keras/batches.py")
+    assert len(names) == len(set(names)) > 10
+    assert all(mutation_outcomes.module_of(name) == "iris_keras/batches.py" for name in names)
+
+
+def test_a_sampled_run_keeps_the_outcomes_of_earlier_runs():
+    names = sorted(_outcomes())
+    earlier = mutation_outcomes.summarize(
+        "iris_keras/batches.py", dict.fromkeys(names), {}, {}, "not slow", {"size": 2, "seed": 0}
+    )
+    assert len(earlier["not_checked"]) == 6 and earlier["sample"] == {"size": 2, "seed": 0}
+    first = dict.fromkeys(names) | {names[0]: 1, names[1]: 0}
+    entry = mutation_outcomes.summarize(
+        "iris_keras/batches.py", first, {}, {}, "not slow", {"size": 2, "seed": 0}
+    )
+    later = dict.fromkeys(names) | {names[2]: 1}
+    entry = mutation_outcomes.summarize("iris_keras/batches.py", later, {}, entry, "not slow", None)
+    assert entry["killed"] == 2 and entry["survived"] == [names[1]]
+    assert len(entry["not_checked"]) == 3 and entry["sample"] == {"size": 2, "seed": 0}
+    complete = mutation_outcomes.summarize(
+        "iris_keras/batches.py", _outcomes(), {}, entry, "not slow", None
+    )
+    assert complete["sample"] is None and not complete["not_checked"]
+    changed = mutation_outcomes.summarize(
+        "iris_keras/batches.py", dict.fromkeys(names[:5]) | {names[0]: 1}, {}, entry, "not slow"
+    )
+    assert len(changed["not_checked"]) == 4  # the module changed: earlier outcomes do not apply
 
 
 def test_verdicts_and_killers_files(tmp_path):
     verdicts = tmp_path / "equivalent.toml"
     verdicts.write_text(f'[equivalent."{EQUIVALENT}"]\nreason = "same batches"\n')
-    assert mutation.load_verdicts(verdicts) == {EQUIVALENT: "same batches"}
+    assert mutation_report.load_verdicts(verdicts) == {EQUIVALENT: "same batches"}
     killers = tmp_path / "killers.jsonl"
     lines = [{"mutant": SURVIVOR, "test": "a"}, {"mutant": SURVIVOR, "test": "b"}]
     killers.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    assert mutation.read_killers(killers) == {SURVIVOR: "b"}
+    assert mutation_outcomes.read_killers(killers) == {SURVIVOR: "b"}
+
+
+def test_a_mutant_keeps_the_best_outcome_any_backend_gave_it():
+    names = sorted(_outcomes())
+    on_tensorflow = dict.fromkeys(names, 33) | {names[0]: 1, names[1]: 0}
+    entry = mutation_outcomes.summarize("iris_keras/batches.py", on_tensorflow, {}, {}, "not slow")
+    assert len(entry["no_tests"]) == 4 and entry["backends"] == ["tensorflow"]
+    on_jax = dict.fromkeys(names, 33) | {names[1]: 0, names[2]: 1, names[3]: 0}
+    entry = mutation_outcomes.summarize(
+        "iris_keras/batches.py", on_jax, {}, entry, "not slow", on="jax"
+    )
+    assert entry["killed"] == 2 and entry["survived"] == [names[1], names[3]]
+    assert entry["no_tests"] == names[4:] and entry["backends"] == ["jax", "tensorflow"]
+
+
+def test_another_backend_runs_in_a_copy_of_what_git_tracks(tmp_path, monkeypatch):
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q"], check=True)
+    (tmp_path / ".gitignore").write_text("build/\nignored.txt\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "tracked.py").write_text("x = 1\n")
+    (tmp_path / "new.py").write_text("y = 2\n")
+    (tmp_path / "ignored.txt").write_text("no\n")
+    (tmp_path / "link").symlink_to("pkg")
+    subprocess.run(["git", "add", "pkg/tracked.py", ".gitignore"], check=True)
+    assert mutation.working_copy("tensorflow") == mutation.Path(".")
+    root = mutation.working_copy("jax")
+    assert root == mutation.Path("build/mutation-jax")
+    assert (root / "pkg" / "tracked.py").read_text() == "x = 1\n"
+    assert (root / "new.py").read_text() == "y = 2\n"
+    assert not (root / "ignored.txt").exists() and (root / "link").is_symlink()
+    (tmp_path / "pkg" / "tracked.py").write_text("x = 3\n")
+    assert (mutation.working_copy("jax") / "pkg" / "tracked.py").read_text() == "x = 3\n"

@@ -157,3 +157,17 @@ def test_prediction_of_a_model_with_a_known_output(name, logits, activation, nam
     assert species == expected[0]
     assert probability == pytest.approx(expected[1], abs=1e-6)
     assert type(probability) is float
+
+
+def test_prediction_runs_the_model_in_inference_mode():
+    """Dropout (here, a layer that zeroes its input while training) is off when predicting."""
+    zeroed_in_training = keras.layers.Dropout(0.999999, seed=0)
+    model = keras.Sequential(
+        [keras.Input(shape=(4,)), zeroed_in_training, keras.layers.Dense(1, "sigmoid")],
+        name="iris_binary_virginica",
+    )
+    model.set_weights([np.ones((4, 1), "float32"), np.full(1, -18.0, "float32")])
+    # Inference: sigmoid(6.3 + 3.3 + 6.0 + 2.5 - 18) = sigmoid(0.1); training: sigmoid(-18).
+    species, probability = predict_species(model, [6.3, 3.3, 6.0, 2.5])
+    assert species == "virginica"
+    assert probability == pytest.approx(1 / (1 + math.exp(-0.1)), abs=1e-5)

@@ -48,3 +48,36 @@ def test_without_a_stream_it_only_counts():
     progress.tick({"variant": "v", "seed": 1, "test_accuracy": 1.0, "seconds": 1.0})
     progress.close()
     assert progress.done == 1
+
+
+class _FlushCounting(io.StringIO):
+    flushes = 0
+
+    def flush(self):
+        self.flushes += 1
+
+
+def test_a_terminal_shows_a_bar_with_elapsed_and_remaining_time(monkeypatch):
+    from iris_keras import progress as module
+
+    clock = iter([1000.0, 1030.0, 1150.0])  # start, then after 30 s and after 150 s
+    monkeypatch.setattr(module.time, "perf_counter", lambda: next(clock))
+    stream = type("Terminal", (_Terminal, _FlushCounting), {})()
+    progress = Progress(8, done=3, stream=stream)
+    assert stream.getvalue() == "3 of 8 runs already recorded\n" and stream.flushes == 1
+    stream.seek(0), stream.truncate()
+    row = {"variant": "article-virginica-std-4x3", "seed": 45, "test_accuracy": 0.9, "seconds": 3}
+    progress.tick(row)
+    line = (
+        "\r4/8 [==========..........] 0m30s elapsed, ~2m00s left  "
+        "article-virginica-std-4x3 seed 45: 0.900"
+    )
+    assert stream.getvalue() == f"{line:<100}" and stream.flushes == 2
+    stream.seek(0), stream.truncate()
+    progress.tick({**row, "seed": 46})
+    # 2 runs in 150 s, 3 left: 225 s
+    line = (
+        "\r5/8 [============........] 2m30s elapsed, ~3m45s left  "
+        "article-virginica-std-4x3 seed 46: 0.900"
+    )
+    assert stream.getvalue() == f"{line:<100}"

@@ -10,6 +10,8 @@ from iris_keras.datasets import iris
 from iris_keras.errors import UsageError
 from iris_keras.model import build_model
 
+from .conftest import shared
+
 RNG = np.random.default_rng(7)
 
 
@@ -183,7 +185,7 @@ def test_models_that_are_not_built_sequentials_are_named(model, match):
         scratch.params_from_model(model)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def article_params():
     return scratch.params_from_model(iris_case("binary")[0])
 

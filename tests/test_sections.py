@@ -263,3 +263,26 @@ def test_the_readmes_per_backend_results_are_the_studys(backend, folder):
         for s in sorted(stats, key=lambda s: SHIPPED_VARIANTS.index(s["variant"]))
     ]
     assert f"| {backend} | {cells[0]} | {cells[1]} |" in README
+
+
+def test_write_rewrites_only_the_tables_that_drifted(tmp_path):
+    import shutil
+
+    for path in [section_map.SECTIONS_FILE, section_map.GLOSSARY_FILE, *section_map.render(ROOT)]:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / path, tmp_path / path)
+    assert section_map.write(tmp_path) == []
+    glossary = tmp_path / section_map.GLOSSARY_PAGE
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("|", "¦"), encoding="utf-8")
+    (tmp_path / section_map.SECTION_MAP_PAGE).unlink()
+    changed = section_map.write(tmp_path)
+    assert sorted(changed) == sorted([section_map.GLOSSARY_PAGE, section_map.SECTION_MAP_PAGE])
+    for path, text in section_map.render(ROOT).items():
+        assert (tmp_path / path).read_text(encoding="utf-8") == text
+
+
+def test_a_block_ends_at_its_first_end_marker():
+    text = "a\n<!-- t:start -->\nold\n<!-- t:end -->\nkept\n<!-- t:end -->\n"
+    assert section_map.replace_block(text, "t", "new\n") == (
+        "a\n<!-- t:start -->\nnew\n<!-- t:end -->\nkept\n<!-- t:end -->\n"
+    )

@@ -1,8 +1,10 @@
 """The seed study: its variants, the per-run measures, and a tiny study end to end."""
 
 import json
+import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from iris_keras.cli import main
@@ -19,7 +21,7 @@ from iris_keras.study import (
 )
 from iris_keras.study_runner import COLUMNS, read_rows
 
-from .conftest import FEW_EPOCHS
+from .conftest import FEW_EPOCHS, shared
 
 ARTICLE = Variant("article", "virginica", True, (4, 3))
 MULTICLASS = Variant("multiclass", None, True, (4, 3))
@@ -61,6 +63,7 @@ def test_bad_variants(arguments, match):
         pytest.param([0.5, 0.96, 0.97], 2, id="second-epoch"),
         pytest.param([0.95, 0.5], 1, id="first-epoch"),
         pytest.param([float(np.float32(114 / 120))], 1, id="float32-0.95-counts"),
+        pytest.param([0.94999998], 1, id="compared-in-float32"),  # 0.95 once in float32
         pytest.param([float(np.float32(113 / 120)), 0.9], None, id="never"),
         pytest.param([], None, id="no-epochs"),
     ],
@@ -78,7 +81,7 @@ def _hand_set(model, weights):
     return model
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared("module"))
 def flowers():
     (x_train, _), _ = iris.load_data()
     return x_train
@@ -134,20 +137,29 @@ def test_predicts_single_class_on_hand_set_weights(flowers, target, output_bias,
     assert predicts_single_class(model, flowers) is expected
 
 
-def test_run_variant_records_every_column(article_run):
+def test_run_variant_records_every_column(article_run, capfd):
     row = run_variant(ARTICLE, 42, epochs=FEW_EPOCHS)
+    assert capfd.readouterr().out == ""  # quiet: the study prints one progress line per run
     assert tuple(row) == COLUMNS
     assert row["variant"] == "article-virginica-std-4x3" and row["units"] == "4x3"
     assert (row["seed"], row["epochs"]) == (42, FEW_EPOCHS)
     assert 0 <= row["test_accuracy"] <= 1 and row["test_loss"] > 0
     assert row["epoch_to_0.95"] is None or 1 <= row["epoch_to_0.95"] <= FEW_EPOCHS
     assert 0 <= row["dead_units"] <= 7 and isinstance(row["collapsed"], bool)
+    assert row["seconds"] > 0 and row["seconds"] == round(row["seconds"], 3)  # milliseconds
     # The study's run is the run `iris-keras train` makes with the same recipe and seed.
-    metrics, _ = article_run
+    metrics, output = article_run
     assert (row["test_accuracy"], row["test_loss"]) == (
         metrics["test_accuracy"],
         metrics["test_loss"],
     )
+    accuracy = pd.read_csv(output / "history.csv")["accuracy"]
+    assert row["epoch_to_0.95"] == first_epoch_reaching(accuracy)
+
+
+def test_a_run_that_reaches_095_records_the_first_epoch_that_did():
+    row = run_variant(ARTICLE, 42, epochs=30)  # seed 42 reaches 0.95 within 30 epochs
+    assert isinstance(row["epoch_to_0.95"], int) and 1 <= row["epoch_to_0.95"] <= 30
 
 
 def test_a_run_does_not_depend_on_the_runs_before_it():
@@ -201,3 +213,16 @@ def test_study_into_a_file_fails_in_one_line(tmp_path, capsys):
     assert main(["study", "--seeds", "1", "--output", str(taken), "--quiet"]) == 1
     error = capsys.readouterr().err
     assert "which is a file" in error and error.count("\n") == 1
+
+
+def test_the_recorded_study_matches_todays_recipes_so_it_can_resume():
+    """`iris-keras study` resumes `docs/study/` only if each row's fingerprint is today's."""
+    from pathlib import Path
+
+    from iris_keras.study import recipe_config, study_variants
+
+    rows = read_rows(Path(__file__).parents[1] / "docs" / "study" / "study.csv")
+    recorded = {row["variant"]: row["config"] for row in rows}
+    today = {v.name: recipe_config(v.to_recipe(seed=0)) for v in study_variants()}
+    assert recorded == today
+    assert all(re.fullmatch(r"[0-9a-f]{12}", config) for config in today.values())

@@ -178,3 +178,32 @@ def test_update_readme_errors(tmp_path, content, match):
         readme.write_text(content)
     with pytest.raises(IrisKerasError, match=match):
         update_readme(readme, tmp_path, _rows(), METADATA, VARIANTS)
+
+
+def test_the_study_page_and_figure_of_every_variant_are_as_recorded(tmp_path):
+    """The whole generated page and plot, for made-up runs of the study's 16 variants."""
+    from iris_keras.study import study_variants
+
+    from .baseline import check_image, check_text
+
+    variants = study_variants()
+    rows = [
+        {
+            "variant": variant.name,
+            "seed": seed,
+            "test_accuracy": ACCURACY[(30, 29, 27, 20)[(index + seed) % 4]],
+            "collapsed": (index + seed) % 4 == 3,
+            "dead_units": (index + seed) % 3,
+            "epoch_to_0.95": None if (index + seed) % 4 == 3 else 5 + index,
+        }
+        for index, variant in enumerate(variants[:-1])  # the last one has no run yet
+        for seed in (42, 43, 44, 45)
+    ]
+    metadata = {**METADATA, "variants": [variant.name for variant in variants]}
+    metadata["sessions"] = [
+        {**METADATA["sessions"][0], "runs": 40},
+        {**METADATA["sessions"][0], "runs": 20, "machine": "CPU: Other CPU, 16 cores"},
+    ]
+    summary, plot = write_report(tmp_path, rows, metadata, variants)
+    check_text("study-summary.md", summary.read_text(encoding="utf-8"))
+    check_image("study-plot.png", plot)

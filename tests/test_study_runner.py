@@ -111,9 +111,16 @@ def test_rows_round_trip_through_the_csv_exactly(tmp_path):
     "tamper, match",
     [
         pytest.param(
-            {"epochs": 5}, r"Received epochs=3, but .* recorded with epochs=5", id="epochs"
+            {"epochs": 5},
+            r"Received epochs=3, but .* recorded with epochs=5\. Choose another --output, "
+            r"or delete it to start over\.$",
+            id="epochs",
         ),
-        pytest.param({"config": "0123456789ab"}, "other hyperparameters", id="recipe-changed"),
+        pytest.param(
+            {"config": "0123456789ab"},
+            r"other hyperparameters than the recipe's today\. Choose another --output",
+            id="recipe-changed",
+        ),
     ],
 )
 def test_refuses_to_mix_runs_made_otherwise(tmp_path, tamper, match):
@@ -160,3 +167,50 @@ def test_columns_are_the_issues_per_run_record():
         "dead_units",
         "collapsed",
     } <= set(COLUMNS)
+
+
+def test_a_worker_leaves_ctrl_c_to_the_parent_and_runs_on_the_cpu(monkeypatch):
+    import signal
+
+    from iris_keras import device, study_runner
+
+    devices = []
+    monkeypatch.setattr(device, "select_device", devices.append)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        study_runner._init_worker()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert devices == ["cpu"]
+
+
+def test_without_epochs_the_study_records_the_recipes_own(tmp_path, executed):
+    rows, metadata = run_study(tmp_path, seeds=1, variants=VARIANTS)
+    assert metadata["epochs"] == 100 == VARIANTS[0].to_recipe(seed=0).epochs
+    assert [row["epochs"] for row in rows] == [100, 100]
+
+
+def test_ctrl_c_in_a_study_exits_130_and_says_where_the_runs_are(tmp_path, monkeypatch, capsys):
+    from iris_keras.cli import main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(study_runner, "run_study", interrupted)
+    assert main(["study", "--output", str(tmp_path / "study"), "--seeds", "1", "--quiet"]) == 130
+    assert capsys.readouterr().err == (
+        f"iris-keras: interrupted; every finished run is in {tmp_path / 'study'}/study.csv, "
+        "and a rerun continues from there\n"
+    )
+
+
+def test_rows_of_variants_the_study_does_not_name_come_last(tmp_path, executed):
+    other = {**_row(VARIANTS[0], 42, 3), "variant": "aaa-an-older-variant"}
+    write_rows(tmp_path / "study.csv", [other])
+    run_study(tmp_path, seeds=1, epochs=3, variants=VARIANTS)
+    assert [row["variant"] for row in read_rows(tmp_path / "study.csv")] == [
+        VARIANTS[0].name,
+        VARIANTS[1].name,
+        "aaa-an-older-variant",
+    ]

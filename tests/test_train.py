@@ -10,8 +10,10 @@ from iris_keras.model import build_model
 from iris_keras.seeding import set_seed
 from iris_keras.train import fit_model, training_batches, training_feed
 
+from .conftest import shared
 
-@pytest.fixture(scope="module")
+
+@pytest.fixture(scope=shared("module"))
 def data():
     return iris.load_data()
 
@@ -47,6 +49,14 @@ def test_batches_feed_each_epochs_permutation(data):
         [x_train[epoch_permutation(120, seed=9, epoch=epoch)] for epoch in (1, 2)]
     )
     np.testing.assert_array_equal(np.concatenate(batches), expected)
+
+
+def test_the_batches_start_at_the_first_epoch_by_default():
+    x, y = np.arange(10.0).reshape(5, 2), np.arange(5)
+    batches = [
+        len(x_batch) for x_batch, _ in training_batches(x, y, batch_size=2, seed=0, epochs=2)
+    ]
+    assert batches == [2, 2, 1, 2, 2, 1]
 
 
 def test_the_feed_holds_those_batches_on_this_backend(data):

@@ -13,6 +13,7 @@ weights the two loops can be compared step for step.
 import numpy as np
 
 from iris_keras.batches import epoch_batches
+from iris_keras.compile import LOSSES
 from iris_keras.errors import check_positive_int, invalid
 from iris_keras.scratch.network import loss_and_gradients
 from iris_keras.scratch.optimizer import sgd_step
@@ -79,3 +80,31 @@ def fit(
             total += value * len(batch)
         history["loss"].append(total / len(x))
     return params, history
+
+
+def fit_recipe(params, recipe, x, y):
+    """`fit` with a recipe's loss, epochs, batch size, optimizer and seed.
+
+    From the same initial weights and data it trains as
+    `iris_keras.run.fit_recipe` trains the recipe's Keras model.
+
+    Args:
+        params: the initial weights, e.g. `params_from_model(model)`.
+        recipe: a `Recipe`, e.g. `get_recipe("article")`.
+        x: training features.
+        y: training labels, as the recipe's target encodes them.
+
+    Returns:
+        `(params, history)`, as `fit` returns them.
+    """
+    return fit(
+        params,
+        x,
+        y,
+        loss=LOSSES[recipe.target],
+        epochs=recipe.epochs,
+        batch_size=recipe.batch_size,
+        learning_rate=recipe.learning_rate,
+        momentum=recipe.momentum,
+        seed=recipe.seed,
+    )
