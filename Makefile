@@ -115,12 +115,14 @@ docs-update: $(STAMP) ## rewrite the bench block of docs/speed.md (SPEED_PAGE) f
 # found on disk) is written `torch==X`: the same pin takes PyPI's build elsewhere.
 # Modules for `make mutate` (paths); empty: every core module (hours on 2 cores).
 MODULES ?=
-SAMPLE ?=
+SAMPLE ?= 25
 SEED ?= 0
-JOBS ?= 1
+JOBS ?= 2
+FRESH ?=
 
-mutate: $(STAMP) ## mutation testing of the core with mutmut (slow; MODULES="iris_keras/x.py ..." SAMPLE=N JOBS=N); docs/mutation.md
-	$(BIN)/python -m iris_keras.mutation run $(if $(SAMPLE),--sample $(SAMPLE) --seed $(SEED)) --jobs $(JOBS) $(MODULES)
+mutate: $(STAMP) ## mutation testing with mutmut, SAMPLE mutants per core module (SAMPLE= for all; MODULES, JOBS, FRESH=1); docs/mutation.md
+	$(BIN)/python -m iris_keras.mutation run $(if $(SAMPLE),--sample $(SAMPLE) --seed $(SEED)) \
+		--jobs $(JOBS) $(if $(FRESH),--fresh) $(MODULES)
 
 mutate-survivors: $(STAMP) ## test again only the survivors of MODULES (after adding tests); docs/mutation.md
 	$(BIN)/python -m iris_keras.mutation run --survivors --jobs $(JOBS) $(MODULES)

@@ -100,7 +100,7 @@ def _diff(mutant, root):
     return [line for line in result.stdout.splitlines() if line[:1] in "+-@"][:12]
 
 
-def run(modules, *, marker, survivors=False, size=None, seed=0, jobs=1):
+def run(modules, *, marker, survivors=False, size=None, seed=0, jobs=1, fresh=False):
     """Runs mutmut on `modules`, then updates `docs/mutation.json` and the report.
 
     Args:
@@ -113,9 +113,11 @@ def run(modules, *, marker, survivors=False, size=None, seed=0, jobs=1):
             unless `survivors`.
         seed: the sample's seed.
         jobs: mutmut's worker processes. Defaults to `1`.
+        fresh: forget the outcomes `docs/mutation.json` records for
+            `modules` and test their sample (or every mutant) again.
     """
     modules = [check_module(module) for module in modules or CORE_MODULES]
-    entries = load_results()["modules"]
+    entries = {} if fresh else load_results()["modules"]
     sampled = None if size is None else {"size": size, "seed": seed}
     names = []
     if survivors:
@@ -134,7 +136,12 @@ def run(modules, *, marker, survivors=False, size=None, seed=0, jobs=1):
     if not (survivors or size is not None):
         names = list(map(mutant_pattern, modules))
     if not names:
-        sys.exit(f"docs/mutation.json lists nothing left to test in {', '.join(modules)}.")
+        print(
+            f"docs/mutation.json has an outcome for every mutant of the sample of "
+            f"{len(modules)} module(s); FRESH=1 tests them again."
+        )
+        write_report()
+        return
     on = backend()
     root = working_copy(on)
     killers_path = root / MUTANTS / "killers.jsonl"
@@ -152,10 +159,21 @@ def run(modules, *, marker, survivors=False, size=None, seed=0, jobs=1):
     if status != 0:
         sys.exit(f"mutmut failed with exit status {status}; docs/mutation.json is unchanged.")
     tested = len(names) if survivors or size is not None else None
-    collect(modules, seconds=seconds, marker=marker, tested=tested, sampled=sampled, root=root)
+    collect(
+        modules,
+        seconds=seconds,
+        marker=marker,
+        tested=tested,
+        sampled=sampled,
+        root=root,
+        previous=entries if fresh else None,  # else what is recorded by then (another backend)
+        jobs=jobs,
+    )
 
 
-def collect(modules, *, seconds, marker, tested=None, sampled=None, root=None):
+def collect(
+    modules, *, seconds, marker, tested=None, sampled=None, root=None, previous=None, jobs=1
+):
     """Records the outcomes mutmut left in `mutants/` for `modules`, then the report.
 
     Args:
@@ -167,6 +185,9 @@ def collect(modules, *, seconds, marker, tested=None, sampled=None, root=None):
         sampled: `{"size": n, "seed": s}` for a sampled run, else `None`.
         root: the folder mutmut ran in. Defaults to this backend's
             `working_copy`.
+        previous: the modules' entries to merge the outcomes into.
+            Defaults to those of `docs/mutation.json`.
+        jobs: mutmut's worker processes in the run. Defaults to `1`.
     """
     on = backend()
     root = working_copy(on) if root is None else root
@@ -180,8 +201,9 @@ def collect(modules, *, seconds, marker, tested=None, sampled=None, root=None):
             for code in outcomes.values()
         )
     for module, outcomes in outcomes_by_module.items():
-        previous = results["modules"].get(module, {})
-        entry = summarize(module, outcomes, killers, previous, marker, sampled, on)
+        earlier = results["modules"] if previous is None else previous
+        previous_entry = earlier.get(module, {})
+        entry = summarize(module, outcomes, killers, previous_entry, marker, sampled, on)
         alive = [*entry["survived"], *entry["no_tests"]]
         entry["diffs"] = {name: _diff(name, root) for name in alive}
         results["modules"][module] = entry
@@ -191,6 +213,7 @@ def collect(modules, *, seconds, marker, tested=None, sampled=None, root=None):
             "modules": list(modules),
             "mutants": tested,
             "seconds": round(seconds),
+            "workers": jobs,
             "machine": f"{os.cpu_count()} CPU cores, shared",
             "backend": on,
         }
@@ -213,6 +236,9 @@ def main(argv=None):
     )
     run_parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
     run_parser.add_argument("--jobs", type=int, default=1, help="mutmut's worker processes")
+    run_parser.add_argument(
+        "--fresh", action="store_true", help="test again what docs/mutation.json records"
+    )
     collect_parser = commands.add_parser(
         "collect", help="record what an interrupted run left in mutants/, update the report"
     )
@@ -221,6 +247,7 @@ def main(argv=None):
     collect_parser.add_argument("--marker", default="not slow", help="its pytest -m")
     collect_parser.add_argument("--sample", type=int, metavar="N", help="its sample size")
     collect_parser.add_argument("--seed", type=int, default=0, help="its sample's seed")
+    collect_parser.add_argument("--jobs", type=int, default=1, help="its worker processes")
     commands.add_parser("report", help="render docs/mutation.md from docs/mutation.json")
     args = parser.parse_args(argv)
     if args.command == "run":
@@ -231,11 +258,12 @@ def main(argv=None):
             size=args.sample,
             seed=args.seed,
             jobs=args.jobs,
+            fresh=args.fresh,
         )
     elif args.command == "collect":
         modules = [check_module(module) for module in args.modules]
         sampled = None if args.sample is None else {"size": args.sample, "seed": args.seed}
-        collect(modules, seconds=args.seconds, marker=args.marker, sampled=sampled)
+        collect(modules, seconds=args.seconds, marker=args.marker, sampled=sampled, jobs=args.jobs)
     else:
         write_report()
 

@@ -103,26 +103,31 @@ def render(results, verdicts):
         "",
         "Not mutated: `scratch/` (it killed 22 of 22 hand-made mutants), the "
         "article's figures (`figures.py`), the benchmark (`bench.py`), this tool "
-        "(`mutation.py`) and the entry point (`__main__.py`).",
+        "(`mutation.py`, `mutation_outcomes.py`, `mutation_report.py`) and the entry "
+        "point (`__main__.py`).",
         "",
         "## Running it",
         "",
         "```bash",
-        'make mutate MODULES="iris_keras/model.py"     # every mutant of some modules',
-        "make mutate SAMPLE=25 JOBS=2                 # 25 random mutants per core module",
-        "make mutate-survivors                        # after adding tests: the survivors again",
-        "make mutate BACKEND=jax MODULES=iris_keras/autodiff.py  # branches that run on JAX only",
-        "make mutation-report                         # rebuild this page from docs/mutation.json",
+        "make mutate                         # the sample: 25 random mutants per core module",
+        'make mutate SAMPLE= MODULES="iris_keras/model.py"   # every mutant of some modules',
+        "make mutate-survivors               # after adding tests: the survivors again",
+        "make mutate-survivors BACKEND=jax   # code that runs on JAX only, tested there",
+        "make mutate FRESH=1                 # test the recorded sample again from scratch",
+        "make mutation-report                # rebuild this page from docs/mutation.json",
         "```",
         "",
-        "The core has about 5,700 mutants; at 5 to 10 a minute on this 2-core machine "
-        "that is 10 to 20 hours, so this page reports a random sample of each module "
-        "that was not run whole (the *tested* column). `SAMPLE=N` takes the first N "
-        "mutants of the module's shuffle seeded with `SEED` (default 0) and tests "
-        "those without an outcome yet: a stopped run resumes its sample, a larger N "
-        "extends it, and the outcomes of earlier runs are kept "
-        "(`docs/mutation.json`). A sample's kill rate estimates the module's: with "
-        "25 mutants, 90 % allows two survivors.",
+        "The core has about 5,700 mutants. On this 2-core machine mutmut tests 5 to "
+        "15 a minute (a killed mutant costs seconds, a survivor every test that "
+        "reaches it), so all of them would take 8 to 16 hours. `make mutate` tests a "
+        "random sample instead: the first `SAMPLE` (25) mutants of each module's "
+        "shuffle, seeded with `SEED` (0), of which it tests those that "
+        "`docs/mutation.json` has no outcome for, so a stopped run resumes and a "
+        "larger `SAMPLE` extends the sample. The *tested* column says how many "
+        "mutants a module's rate rests on: up to 50, because the first run on "
+        "2026-11-27 drew its 25 per module by another random rule, and both draws "
+        "count; a module with fewer mutants than the sample is run whole. With 25 "
+        "mutants, 90 % allows two survivors.",
         "",
         'Each mutant is tested by the fast tests (`-m "not slow"`) that reach its '
         "function, in a child forked from one process that has imported TensorFlow "
@@ -131,7 +136,7 @@ def render(results, verdicts):
         "tests (a trained run) is made once per test while mutmut maps which test "
         "reaches which function (`tests/conftest.py`, `shared`), so every test that "
         "reads it is credited. Code that runs only on JAX or PyTorch is reached by "
-        "the tests only there: `make mutate BACKEND=jax` runs mutmut in that "
+        "the tests only there: `make mutate-survivors BACKEND=jax` runs mutmut in that "
         "environment, in a copy of the repository (`build/mutation-jax/`), and a "
         "mutant keeps the best outcome any backend gave it. A survivor that a new "
         "test kills moves to *killed now by*, with that test's name.",
@@ -191,16 +196,18 @@ def _run_lines(results):
         return [*lines, "No run yet."]
     lines += [
         "Each `make mutate` run, with the modules it tested and its wall time on "
-        "the machine that ran it (mutmut, one worker, `nice -n 10`):",
+        "the machine that ran it (mutmut's worker processes, under `nice -n 10`):",
         "",
-        "| date | modules | mutants | minutes | backend | machine |",
-        "| --- | --- | ---: | ---: | --- | --- |",
+        "| date | modules | mutants | minutes | workers | backend | machine |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- |",
     ]
     for run in runs:
         names = ", ".join(f"`{Path(module).stem}`" for module in run["modules"])
+        if set(run["modules"]) == set(CORE_MODULES):
+            names = "every core module"
         lines.append(
             f"| {run['date']} | {names} | {run['mutants']} | {run['seconds'] / 60:.0f} | "
-            f"{run.get('backend', 'tensorflow')} | {run['machine']} |"
+            f"{run.get('workers', 1)} | {run.get('backend', 'tensorflow')} | {run['machine']} |"
         )
     return lines
 

@@ -120,3 +120,34 @@ def test_an_optimizer_config_without_a_module_is_left_as_it_is(tmp_path, optimiz
     before = path.read_bytes()
     artifacts._name_public_optimizer(path)
     assert path.read_bytes() == before
+
+
+def test_figures_are_saved_as_png_at_120_dpi(tmp_path):
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    figure = Figure(figsize=(2, 1))
+    figure.subplots().plot([0, 1], [1, 0])
+    artifacts.save_figure(tmp_path / "curve.png", figure)
+    with Image.open(tmp_path / "curve.png") as image:
+        assert image.format == "PNG"
+        assert [round(value) for value in image.info["dpi"]] == [120, 120]
+
+
+def test_a_folder_that_cannot_be_written_is_refused_before_training(tmp_path, monkeypatch):
+    import tempfile
+
+    tried = []
+
+    def read_only(dir=None):  # what TemporaryFile raises in a folder mounted read-only
+        tried.append(dir)
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
+    with pytest.raises(IrisKerasError) as error:
+        artifacts.prepare_output_dir(tmp_path / "runs")
+    assert tried == [tmp_path / "runs"]  # the write is tried in the folder itself
+    assert str(error.value) == (
+        "Received an invalid value for `output`, expected a folder that can be created and "
+        f"written. Received: output='{tmp_path / 'runs'}' (Read-only file system)."
+    )

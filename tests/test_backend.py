@@ -110,3 +110,39 @@ def test_hide_gpus_keeps_the_backends_work_on_the_cpu(monkeypatch):
         )
         backend.hide_gpus()
         assert calls == ["cpu"]
+
+
+def test_gpu_names_are_the_backends_gpus_only(monkeypatch):
+    """Each backend's GPUs, by name; its CPU never counts as one."""
+    if backend.name() == "tensorflow":
+        import tensorflow as tf
+
+        class Device:
+            name = "/physical_device:GPU:0"
+
+        devices = {"GPU": [Device()], "CPU": ["cpu"]}
+        monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind: devices[kind])
+        monkeypatch.setattr(
+            tf.config.experimental, "get_device_details", lambda gpu: {"device_name": "H100"}
+        )
+        assert backend.gpu_names() == ["H100"]
+        devices["GPU"] = []
+    elif backend.name() == "jax":
+        import types
+
+        import jax
+
+        cpu = types.SimpleNamespace(platform="cpu", device_kind="cpu")
+        gpu = types.SimpleNamespace(platform="gpu", device_kind="H100")
+        monkeypatch.setattr(jax, "devices", lambda: [cpu, gpu])
+        assert backend.gpu_names() == ["H100"]
+        monkeypatch.setattr(jax, "devices", lambda: [cpu])
+    else:
+        import torch
+
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+        monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+        monkeypatch.setattr(torch.cuda, "get_device_name", lambda index: f"H100 #{index}")
+        assert backend.gpu_names() == ["H100 #0", "H100 #1"]
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert backend.gpu_names() == []

@@ -269,3 +269,19 @@ def test_every_option_and_its_help_are_as_recorded():
     from .baseline import check_text
 
     check_text("cli-options.json", json.dumps(_options(build_parser()), indent=1) + "\n")
+
+
+def test_tensorboard_logs_are_written_into_the_run(tmp_path, capsys):
+    import keras
+
+    output = tmp_path / "run"
+    argv = ["train", "--epochs", "2", "--output", str(output), "--quiet", "--tensorboard"]
+    if keras.backend.backend() != "tensorflow":  # Keras's callback writes with tf.summary
+        assert main(argv) == 2
+        assert "Received tensorboard=True" in capsys.readouterr().err
+        return
+    assert main(argv) == 0
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["tensorboard_logs"] == str(output / "logs")
+    for split in ("train", "validation"):
+        assert any((output / "logs" / split).glob("events.out.tfevents.*")), split

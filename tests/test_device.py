@@ -56,3 +56,32 @@ def test_an_unknown_device_is_named(gpus, device):
 
 def test_the_cpu_is_described_by_model_and_cores():
     assert re.fullmatch(r"CPU: .+, \d+ cores", cpu_description())
+
+
+def test_without_proc_cpuinfo_the_cpu_is_named_by_the_platform(monkeypatch):
+    from iris_keras import device
+
+    def no_cpuinfo(*args, **kwargs):
+        raise OSError(2, "No such file or directory")
+
+    monkeypatch.setitem(device.__dict__, "open", no_cpuinfo)
+    monkeypatch.setattr(device.platform, "processor", lambda: "")
+    monkeypatch.setattr(device.platform, "machine", lambda: "arm64")
+    assert re.fullmatch(r"CPU: arm64, \d+ cores", cpu_description())
+
+
+def test_the_cpu_is_named_by_proc_cpuinfo(monkeypatch):
+    import io
+
+    from iris_keras import device
+
+    cpuinfo = "processor\t: 0\nmodel name\t: AMD EPYC 7B13: 64-Core\nflags\t: fpu\n"
+
+    def fake_open(path, *args, **kwargs):
+        if path != "/proc/cpuinfo":
+            raise OSError(2, "No such file or directory")
+        return io.StringIO(cpuinfo)
+
+    monkeypatch.setitem(device.__dict__, "open", fake_open)
+    monkeypatch.setattr(device.platform, "processor", lambda: "x86_64")
+    assert re.fullmatch(r"CPU: AMD EPYC 7B13: 64-Core, \d+ cores", cpu_description())

@@ -80,8 +80,12 @@ def test_bad_arguments_name_the_value(distribute, replicas, config, match, monke
         monkeypatch.delenv("TF_CONFIG", raising=False)
     else:
         monkeypatch.setenv("TF_CONFIG", config)
-    with pytest.raises(UsageError, match=f"Received.*{match}".replace("{", r"\{")):
+    with pytest.raises(UsageError, match=f"Received.*{match}".replace("{", r"\{")) as error:
         check_distribute(distribute, replicas)
+    if "TF_CONFIG" in str(error.value):
+        assert str(error.value).endswith(
+            ". Set it in the environment of each worker (see docs/scaling-out.md)"
+        )
 
 
 def test_cli_rejects_replicas_without_mirrored_in_one_line(capsys):

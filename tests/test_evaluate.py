@@ -34,3 +34,25 @@ def test_unreadable_metrics_fall_back_to_the_models_head(article_run, tmp_path):
     _, (_, y_expected) = iris.load_data(target="binary", positive_class="virginica")
     np.testing.assert_array_equal(y_test, y_expected)
     assert tuple(names) == ("not virginica", "virginica")
+
+
+def test_classes_are_int64_indices_of_the_head():
+    from iris_keras.evaluate import classes_from_probabilities
+
+    sigmoid = classes_from_probabilities([[0.2], [0.5], [0.9]])
+    softmax = classes_from_probabilities([[0.2, 0.7, 0.1], [0.5, 0.2, 0.3]])
+    assert sigmoid.tolist() == [0, 1, 1] and softmax.tolist() == [1, 0]
+    assert sigmoid.dtype == softmax.dtype == np.int64  # as the docstring promises
+
+
+def test_classes_are_predicted_in_inference_mode():
+    """Dropout (here, a layer that zeroes its input while training) is off when evaluating."""
+    import keras
+
+    from iris_keras.evaluate import predict_classes
+
+    model = keras.Sequential(
+        [keras.Input(shape=(1,)), keras.layers.Dropout(0.999999, seed=0), keras.layers.Dense(1)]
+    )
+    model.set_weights([np.ones((1, 1), "float32"), np.zeros(1, "float32")])  # sigmoid-free: x
+    assert predict_classes(model, [[1.0], [2.0], [-1.0]]).tolist() == [1, 1, 0]

@@ -36,7 +36,8 @@ def learning_curves():
 
 
 def confusion_matrix():
-    return plot_confusion_matrix([[10, 0, 0], [0, 9, 1], [0, 0, 10]], iris.SPECIES)
+    # 4 lies between a third and a half of the largest count: it is written in black
+    return plot_confusion_matrix([[10, 0, 0], [0, 6, 4], [0, 0, 10]], iris.SPECIES)
 
 
 def study():

@@ -167,3 +167,11 @@ def test_plot_importance_draws_a_bar_per_seed_and_feature():
     assert tuple(axes.figure.get_size_inches()) == (7.0, 3.5)  # the book's column width
     (zero,) = axes.get_lines()
     assert zero.get_ydata() == [0.0, 0.0] and zero.get_color() == "0.5"  # a grey baseline
+
+
+def test_a_certain_wrong_answer_costs_a_clipped_finite_log_loss(flowers):
+    from iris_keras.importance import EPSILON, neg_log_loss_score
+
+    model = one_feature_model(3, threshold=-100.0)  # says 1 with probability 1.0 in float32
+    score = neg_log_loss_score(model, flowers, np.zeros(len(flowers)))  # every answer is 0
+    assert score == pytest.approx(np.log(EPSILON), rel=1e-6)  # clipped as Keras clips, not -inf

@@ -180,3 +180,18 @@ def test_another_backend_runs_in_a_copy_of_what_git_tracks(tmp_path, monkeypatch
     assert not (root / "ignored.txt").exists() and (root / "link").is_symlink()
     (tmp_path / "pkg" / "tracked.py").write_text("x = 3\n")
     assert (mutation.working_copy("jax") / "pkg" / "tracked.py").read_text() == "x = 3\n"
+
+
+def test_the_published_report_is_the_recorded_outcomes():
+    """docs/mutation.md is what `make mutation-report` makes of docs/mutation.json today."""
+    from pathlib import Path
+
+    docs = Path(__file__).parents[1] / "docs"
+    results = json.loads((docs / "mutation.json").read_text(encoding="utf-8"))
+    verdicts = mutation_report.load_verdicts(docs / "mutation-equivalent.toml")
+    assert (docs / "mutation.md").read_text(encoding="utf-8") == mutation_report.render(
+        results, verdicts
+    ), "docs/mutation.md is stale: run `make mutation-report`"
+    for name, reason in verdicts.items():
+        assert mutation_outcomes.module_of(name) in mutation_report.CORE_MODULES, name
+        assert len(reason) > 20, name

@@ -45,10 +45,13 @@ def test_what_an_import_writes_to_fd_2_is_dropped(modules, capfd):
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"
 
 
-def test_a_failing_import_replays_what_it_wrote(modules, capfd):
+def test_a_failing_import_replays_what_it_wrote(modules, capfd, monkeypatch):
     name = modules("noisy_broken", BROKEN)
+    terminal = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 -- as sys.stderr is
+    monkeypatch.setattr(sys, "stderr", terminal)
     with pytest.raises(ImportError, match="no such library"):
         import_quietly(name)
+    terminal.flush()
     assert capfd.readouterr().err == "start-up chatter \ufffd\n"  # bytes that are not UTF-8
     os.write(2, b"after\n")
     assert capfd.readouterr().err == "after\n"

@@ -94,3 +94,9 @@ def test_multiclass_validation_comes_out_of_the_training_split():
     training_rows = {row.tobytes() for row in x_train}
     assert all(row.tobytes() in training_rows for row in np.concatenate([x_fit, x_val]))
     assert y_val.sum(axis=0).tolist() == [10, 10, 10]
+
+
+def test_units_given_as_a_list_are_kept_as_a_tuple():
+    recipe = get_recipe("article", units=[5, 2])  # a list from a caller, e.g. JSON
+    assert recipe.units == (5, 2) and isinstance(recipe.units, tuple)
+    assert recipe.as_dict()["units"] == [5, 2]

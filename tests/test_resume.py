@@ -110,8 +110,13 @@ def test_backup_restores_weights_optimizer_and_history(recipe, tmp_path):
 def test_backup_of_another_run_is_refused(recipe, tmp_path):
     _half_run(recipe, tmp_path)
     (x, _), _, _ = split_for(recipe)
-    with pytest.raises(IrisKerasError, match=r"unfinished run with other settings.*--fresh"):
+    with pytest.raises(IrisKerasError) as error:
         restore_backup(build_for(recipe, x), tmp_path / BACKUP_DIR, {"other": 1})
+    assert str(error.value) == (
+        "The output folder holds an unfinished run with other settings "
+        f"({tmp_path / BACKUP_DIR / 'state.json'}). Rerun it with its own settings, choose "
+        "another --output, or pass --fresh to discard it."
+    )
 
 
 def test_fresh_discards_the_backup(recipe, tmp_path):

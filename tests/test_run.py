@@ -1,10 +1,12 @@
 import json
+import platform
 
 import keras
 import numpy as np
 import pandas as pd
 import pytest
 
+from iris_keras import run as run_module
 from iris_keras.artifacts import sha256_of
 from iris_keras.evaluate import evaluate_model, load_test_split
 from iris_keras.run import ARTIFACTS
@@ -29,7 +31,7 @@ def test_artifacts_are_written(run, request):
 
 
 def test_metrics_content(article_run):
-    metrics, _ = article_run
+    metrics, output_dir = article_run
     assert metrics["reload_matches"] is True
     assert metrics["reloaded_test_accuracy"] == metrics["test_accuracy"]
     assert set(metrics["precision"]) == {"not virginica", "virginica"}
@@ -42,8 +44,14 @@ def test_metrics_content(article_run):
     }
     assert metrics["hyperparameters"]["learning_rate"] == 0.01
     assert metrics["versions"]["keras"].startswith("3.")
+    assert metrics["versions"]["python"] == platform.python_version()
+    assert {"keras", "numpy", "scikit-learn", "pandas", "matplotlib"} <= set(metrics["versions"])
     assert metrics["device"].startswith(("CPU", "GPU"))
     assert metrics["num_samples"] == {"fit": 120, "validation": 30, "test": 30}
+    assert metrics["tensorboard_logs"] is None  # no --tensorboard
+    assert (output_dir / "metrics.json").read_text().startswith('{\n  "')  # for people too
+    for seconds in metrics["timings"].values():  # milliseconds
+        assert isinstance(seconds, float) and seconds > 0 and seconds == round(seconds, 3)
 
 
 def test_multiclass_keeps_the_test_set_out_of_validation(multiclass_run):
@@ -104,3 +112,30 @@ def test_standardization_uses_the_training_split_only(run, request):
     np.testing.assert_allclose(variance, x_fit.var(axis=0), rtol=1e-5)
     everything = np.concatenate([x_fit, x_val, x_test])
     assert not np.allclose(mean, everything.mean(axis=0), rtol=1e-4)
+
+
+def test_a_worker_that_is_not_the_chief_writes_nothing_the_user_keeps(tmp_path, monkeypatch):
+    import tempfile
+
+    from iris_keras import run
+    from iris_keras.recipes import get_recipe
+
+    monkeypatch.setattr(run, "is_chief", lambda distribute: False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    metrics = run.train_recipe(
+        get_recipe("article", epochs=2), output_dir=tmp_path / "out", device="cpu", verbose=0
+    )
+    assert metrics["epochs_run"] == 2 and 0 <= metrics["test_accuracy"] <= 1
+    assert not (tmp_path / "out").exists()  # the chief's folder
+    assert [path for path in (tmp_path / "tmp").iterdir() if path.is_dir()] == []  # its own, gone
+
+
+def test_a_recipes_model_runs_one_epoch_of_batches_per_call():
+    from iris_keras.backend import steps_per_execution
+    from iris_keras.recipes import get_recipe
+
+    recipe = get_recipe("article")
+    (x_fit, _), _, _ = run_module.split_for(recipe)
+    model = run_module.build_for(recipe, x_fit)
+    assert model.steps_per_execution == steps_per_execution(4)  # 120 flowers, batches of 32

@@ -84,3 +84,16 @@ def test_a_bad_seed_is_named(seed):
         UsageError, match=rf"`seed`, expected an integer >= 0. Received: seed={seed!r}"
     ):
         set_seed(seed)
+
+
+def test_tensorflows_ops_are_made_deterministic(monkeypatch):
+    from iris_keras import backend
+
+    if backend.name() != "tensorflow":
+        return  # JAX and PyTorch on the CPU are deterministic without a switch
+    import tensorflow as tf
+
+    calls = []
+    monkeypatch.setattr(tf.config.experimental, "enable_op_determinism", lambda: calls.append(1))
+    backend.seed(3)
+    assert calls == [1]

@@ -79,6 +79,7 @@ def test_summarize_counts_27_of_30_as_reaching_0_9():
         pytest.param(10, 9, False, id="9-of-10"),
         pytest.param(40, 38, True, id="38-of-40"),
         pytest.param(0, 0, False, id="no-runs"),
+        pytest.param(1, 1, True, id="1-of-1"),
     ],
 )
 def test_meets_criterion(n, reliable, expected):
@@ -200,9 +201,23 @@ def test_the_study_page_and_figure_of_every_variant_are_as_recorded(tmp_path):
         for seed in (42, 43, 44, 45)
     ]
     metadata = {**METADATA, "variants": [variant.name for variant in variants]}
+    every_library = {
+        "python": "3.11.7",
+        "jax": "0.10.2",
+        "torch": "2.13.0",
+        "keras": "3.15.1",
+        "numpy": "2.3.5",
+        "scikit-learn": "1.7.2",
+        "tensorflow": "2.21.0",
+    }
     metadata["sessions"] = [
         {**METADATA["sessions"][0], "runs": 40},
-        {**METADATA["sessions"][0], "runs": 20, "machine": "CPU: Other CPU, 16 cores"},
+        {
+            **METADATA["sessions"][0],
+            "runs": 20,
+            "machine": "CPU: Other CPU, 16 cores",
+            "versions": every_library,
+        },
     ]
     summary, plot = write_report(tmp_path, rows, metadata, variants)
     check_text("study-summary.md", summary.read_text(encoding="utf-8"))

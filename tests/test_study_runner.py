@@ -6,6 +6,7 @@ a real tiny study.
 """
 
 import json
+import os
 
 import pytest
 
@@ -176,6 +177,7 @@ def test_a_worker_leaves_ctrl_c_to_the_parent_and_runs_on_the_cpu(monkeypatch):
 
     devices = []
     monkeypatch.setattr(device, "select_device", devices.append)
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
     previous = signal.getsignal(signal.SIGINT)
     try:
         study_runner._init_worker()
@@ -183,6 +185,7 @@ def test_a_worker_leaves_ctrl_c_to_the_parent_and_runs_on_the_cpu(monkeypatch):
     finally:
         signal.signal(signal.SIGINT, previous)
     assert devices == ["cpu"]
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"  # TensorFlow's C++ logs stay quiet
 
 
 def test_without_epochs_the_study_records_the_recipes_own(tmp_path, executed):
@@ -213,4 +216,22 @@ def test_rows_of_variants_the_study_does_not_name_come_last(tmp_path, executed):
         VARIANTS[0].name,
         VARIANTS[1].name,
         "aaa-an-older-variant",
+    ]
+
+
+def test_a_study_holds_its_folder_under_its_own_command(tmp_path, monkeypatch, capsys):
+    from iris_keras import folder_lock
+    from iris_keras.cli import main
+
+    seen = []
+
+    def look_at_the_lock(output, **kwargs):
+        seen.append(folder_lock.holder(output))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(study_runner, "run_study", look_at_the_lock)
+    output = str(tmp_path / "study")
+    assert main(["study", "--output", output, "--seeds", "1", "--quiet"]) == 130
+    assert seen == [
+        {"pid": os.getpid(), "command": f"iris-keras study --output {output} --seeds 1 --quiet"}
     ]

@@ -111,9 +111,13 @@ def test_mismatched_arrays(data):
     (x_train, y_train), _ = data
     model = compile_model(build_model(x_train))
     with pytest.raises(
-        UsageError, match=r"features of shape \(120, 4\) and labels of shape \(30,\)"
+        UsageError,
+        match=r"^Received an invalid value for `x`, .*Received: x='features of shape \(120, 4\) "
+        r"and labels of shape \(30,\)'",
     ):
         fit_model(model, x_train, y_train[:30])
+    with pytest.raises(UsageError, match=r"^Received an invalid value for `validation_data`"):
+        fit_model(model, x_train, y_train, validation_data=(x_train, y_train[:30]))
 
 
 class _EpochLog(keras.callbacks.Callback):
