@@ -65,17 +65,23 @@ def backend():
     return os.environ.get("KERAS_BACKEND") or "tensorflow"
 
 
-def working_copy(name):
+def working_folder(name):
     """The folder mutmut runs in for backend `name`: the repository for TensorFlow,
-    else `build/mutation-<name>/`, a copy of the files git tracks or would track.
+    else `build/mutation-<name>/`.
 
     Each backend keeps its own `mutants/` (mutmut's mutants, its record of which
     test reaches which function, and the outcomes), so a JAX run does not reuse
     what TensorFlow's run learned, and the other way round.
     """
+    return Path(".") if name == "tensorflow" else Path("build") / f"mutation-{name}"
+
+
+def working_copy(name):
+    """`working_folder(name)`, holding for another backend than TensorFlow a fresh
+    copy of the files git tracks or would track."""
+    root = working_folder(name)
     if name == "tensorflow":
-        return Path(".")
-    root = Path("build") / f"mutation-{name}"
+        return root
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         capture_output=True,
@@ -132,7 +138,7 @@ def run(modules, *, marker, survivors=False, size=None, seed=0, jobs=1, fresh=Fa
     if size is not None:
         for module in modules:
             drawn = sample(module, all_mutants(module), size, seed)
-            names += untested(module, drawn, entries.get(module))
+            names += untested(drawn, entries.get(module))
     if not (survivors or size is not None):
         names = list(map(mutant_pattern, modules))
     if not names:
@@ -184,14 +190,15 @@ def collect(
             of `modules` that has an outcome.
         sampled: `{"size": n, "seed": s}` for a sampled run, else `None`.
         root: the folder mutmut ran in. Defaults to this backend's
-            `working_copy`.
+            `working_folder`.
         previous: the modules' entries to merge the outcomes into.
             Defaults to those of `docs/mutation.json`.
         jobs: mutmut's worker processes in the run. Defaults to `1`.
     """
     on = backend()
-    root = working_copy(on) if root is None else root
+    root = working_folder(on) if root is None else root
     results = load_results()
+    earlier = results["modules"] if previous is None else previous
     killers = read_killers(root / MUTANTS / "killers.jsonl")
     outcomes_by_module = {module: read_outcomes(module, root) for module in modules}
     if tested is None:
@@ -201,9 +208,7 @@ def collect(
             for code in outcomes.values()
         )
     for module, outcomes in outcomes_by_module.items():
-        earlier = results["modules"] if previous is None else previous
-        previous_entry = earlier.get(module, {})
-        entry = summarize(module, outcomes, killers, previous_entry, marker, sampled, on)
+        entry = summarize(module, outcomes, killers, earlier.get(module, {}), marker, sampled, on)
         alive = [*entry["survived"], *entry["no_tests"]]
         entry["diffs"] = {name: _diff(name, root) for name in alive}
         results["modules"][module] = entry
@@ -232,7 +237,10 @@ def main(argv=None):
         "--survivors", action="store_true", help="test only the survivors of the last run again"
     )
     run_parser.add_argument(
-        "--sample", type=int, metavar="N", help="test N random untested mutants per module"
+        "--sample",
+        type=int,
+        metavar="N",
+        help="test each module's first N mutants of a seeded shuffle, those not yet tested",
     )
     run_parser.add_argument("--seed", type=int, default=0, help="the sample's seed")
     run_parser.add_argument("--jobs", type=int, default=1, help="mutmut's worker processes")

@@ -63,7 +63,7 @@ def all_mutants(module):
     return sorted(get_mutant_name(Path(module), name) for name in mutated.mutant_names)
 
 
-def untested(module, names, previous):
+def untested(names, previous):
     """The mutants of `names` that `previous` (the module's entry) has no outcome for."""
     if not previous:
         return list(names)
@@ -113,12 +113,13 @@ def summarize(module, outcomes, killers, previous, marker, sampled=None, on="ten
         A JSON-able dict: counts, the survivors, and the mutants that
         survived an earlier run with the test that kills them now.
     """
+    # Outcomes recorded for another count of mutants (none, or a module changed since) do
+    # not apply; the names of former survivors still do.
+    same_module = previous if previous.get("mutants") == len(outcomes) else {}
     status = {name: _status(code) for name, code in outcomes.items()}
-    earlier = _previous_status(previous, outcomes)
+    earlier = _previous_status(same_module, outcomes)
     status = {name: max(value, earlier[name], key=RANK.get) for name, value in status.items()}
-    backends = {on}
-    if previous.get("mutants") == len(status):
-        backends |= set(previous.get("backends", ["tensorflow"]))
+    backends = {on, *(same_module.get("backends", ["tensorflow"]) if same_module else [])}
     once_survived = set(previous.get("survived", [])) | set(previous.get("killed_by_new_tests", {}))
     earlier_killers = previous.get("killed_by_new_tests", {})
     return {
@@ -142,8 +143,8 @@ def summarize(module, outcomes, killers, previous, marker, sampled=None, on="ten
 
 def _previous_status(previous, names):
     """`{mutant: status}` that `previous` records for `names`, killed unless listed otherwise."""
-    if not previous or previous.get("mutants") != len(names):
-        return dict.fromkeys(names, "not checked")  # none, or the module has changed since
+    if not previous:
+        return dict.fromkeys(names, "not checked")
     listed = {}
     for key, value in [
         ("not_checked", "not checked"),

@@ -103,8 +103,8 @@ def test_a_sample_is_seeded_and_draws_only_untested_mutants():
     assert first != mutation_outcomes.sample("iris_keras/model.py", names, 10, seed=0)
     assert mutation_outcomes.sample("iris_keras/batches.py", names[:3], 10, seed=0) == names[:3]
     previous = {"mutants": 40, "not_checked": names[5:]}
-    assert mutation_outcomes.untested("iris_keras/batches.py", names, previous) == names[5:]
-    assert mutation_outcomes.untested("iris_keras/batches.py", names, None) == names
+    assert mutation_outcomes.untested(names, previous) == names[5:]
+    assert mutation_outcomes.untested(names, None) == names
 
 
 def test_all_mutants_are_the_names_mutmut_gives():
