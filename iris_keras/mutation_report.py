@@ -124,10 +124,11 @@ def render(results, verdicts):
         "shuffle, seeded with `SEED` (0), of which it tests those that "
         "`docs/mutation.json` has no outcome for, so a stopped run resumes and a "
         "larger `SAMPLE` extends the sample. The *tested* column says how many "
-        "mutants a module's rate rests on: up to 50, because the first run on "
-        "2026-11-27 drew its 25 per module by another random rule, and both draws "
-        "count; a module with fewer mutants than the sample is run whole. With 25 "
-        "mutants, 90 % allows two survivors.",
+        "mutants a module's rate rests on. It can exceed the sample, as every outcome "
+        "counts: earlier runs tested some modules whole, the first run on 2026-11-27 "
+        "drew 25 per module by another random rule, and one run extended six large "
+        "modules to `SAMPLE=35`. A module with fewer mutants than the sample is run "
+        "whole. With 25 mutants, 90 % allows two survivors.",
         "",
         'Each mutant is tested by the fast tests (`-m "not slow"`) that reach its '
         "function, in a child forked from one process that has imported TensorFlow "
