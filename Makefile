@@ -20,6 +20,9 @@ STUDY_SEEDS ?= 20
 # The page whose <!-- bench:start/end --> block `make docs-update` rewrites.
 SPEED_PAGE ?= docs/speed.md
 
+# What ruff lints and formats: the package, the tools beside it, the tests, the book's config.
+LINTED := iris_keras tools tests docs/conf.py
+
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
 
@@ -46,7 +49,7 @@ $(STAMP): $(LOCK) pyproject.toml
 	@# Any Python of this environment defaults to its backend, started by make or not.
 	echo 'import os; os.environ.setdefault("KERAS_BACKEND", "$(BACKEND)")' \
 		> "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/iris_keras_backend.pth"
-	$(BIN)/python -m iris_keras.kernel install
+	$(BIN)/python -m iris_keras.app.kernel install
 	$(MAKE) --no-print-directory git-filters
 	touch $(STAMP)
 
@@ -61,23 +64,22 @@ study: $(STAMP) ## seed study of every variant (docs/study/, docs/study-jax/ ...
 		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme docs/study.md,--output docs/study-$(BACKEND))
 
 test: $(STAMP) ## lint, then the whole test suite, notebooks included
-	$(BIN)/ruff check iris_keras tests
-	$(BIN)/ruff format --check iris_keras tests
+	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n $(WORKERS) --durations=15
 
 test-fast: $(STAMP) ## the suite without the slow tests (full runs, notebooks)
 	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
 
 test-notebooks: $(STAMP) ## run every notebook as a test, in a fresh kernel of BACKEND's environment
-	$(BIN)/python -m pytest -n $(WORKERS) tests/test_notebooks.py
+	$(BIN)/python -m pytest -n $(WORKERS) tests/article/test_notebooks.py
 
 notebooks: $(STAMP) ## run every notebook top to bottom in a fresh iris-keras kernel, one line each
-	$(BIN)/python -m pytest tests/test_notebooks.py -k fresh_kernel -n $(WORKERS) -v --no-header -p no:cacheprovider
+	$(BIN)/python -m pytest tests/article/test_notebooks.py -k fresh_kernel -n $(WORKERS) -v --no-header -p no:cacheprovider
 
 # Offline classrooms: no news feed, no update check (nothing leaves the machine).
 lab: $(STAMP) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open, on the project's kernel
-	$(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --ServerApp.root_dir=notebooks \
-		--ServerApp.allow_root=True --ContentsManager.post_save_hook=iris_keras.lab.refresh_git_index \
+	PYTHONPATH=$(CURDIR) $(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --ServerApp.root_dir=notebooks \
+		--ServerApp.allow_root=True --ContentsManager.post_save_hook=tools.lab.refresh_git_index \
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 		$(LAB_ARGS)
 
@@ -96,19 +98,20 @@ git-filters: ## strip notebook outputs in git (nbstripout filter), so saving a n
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 		$(BIN)/nbstripout --install && git config filter.nbstripout.extrakeys metadata.language_info; fi
 
-lint: $(STAMP) ## ruff lint and format check
-	$(BIN)/ruff check iris_keras tests
-	$(BIN)/ruff format --check iris_keras tests
+lint: $(STAMP) ## ruff lint and format check; the import contract between the rooms (import-linter)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## format and fix lint in place
-	$(BIN)/ruff format iris_keras tests
-	$(BIN)/ruff check --fix iris_keras tests
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
 
 bench: $(STAMP) ## time the naive listing against ours; table in runs/bench/ (tracked files untouched)
-	$(BIN)/python -m iris_keras.bench --repeats 3 --strategies
+	$(BIN)/python -m tools.bench --repeats 3 --strategies
 
 docs-update: $(STAMP) ## rewrite the bench block of docs/speed.md (SPEED_PAGE) from runs/bench/bench-*.md
-	$(BIN)/python -m iris_keras.bench --update $(SPEED_PAGE)
+	$(BIN)/python -m tools.bench --update $(SPEED_PAGE)
 
 # jax and torch locks keep every package they share with requirements.lock at its version,
 # so the three environments differ only by the backend. `torch==X+cpu` (the CPU build pip
@@ -120,15 +123,15 @@ SEED ?= 0
 JOBS ?= 2
 FRESH ?=
 
-mutate: $(STAMP) ## mutation testing with mutmut, SAMPLE mutants per core module (SAMPLE= for all; MODULES, JOBS, FRESH=1); docs/mutation.md
-	$(BIN)/python -m iris_keras.mutation run $(if $(SAMPLE),--sample $(SAMPLE) --seed $(SEED)) \
+mutate: $(STAMP) ## mutation testing with mutmut, SAMPLE mutants per core module (SAMPLE= for all; MODULES, JOBS, FRESH=1); docs/developers/mutation.md
+	$(BIN)/python -m tools.mutation run $(if $(SAMPLE),--sample $(SAMPLE) --seed $(SEED)) \
 		--jobs $(JOBS) $(if $(FRESH),--fresh) $(MODULES)
 
-mutate-survivors: $(STAMP) ## test again only the survivors of MODULES (after adding tests); docs/mutation.md
-	$(BIN)/python -m iris_keras.mutation run --survivors --jobs $(JOBS) $(MODULES)
+mutate-survivors: $(STAMP) ## test again only the survivors of MODULES (after adding tests); docs/developers/mutation.md
+	$(BIN)/python -m tools.mutation run --survivors --jobs $(JOBS) $(MODULES)
 
-mutation-report: $(STAMP) ## rebuild docs/mutation.md from docs/mutation.json and docs/mutation-equivalent.toml
-	$(BIN)/python -m iris_keras.mutation report
+mutation-report: $(STAMP) ## rebuild docs/developers/mutation.md from docs/developers/mutation.json and docs/developers/mutation-equivalent.toml
+	$(BIN)/python -m tools.mutation report
 
 lock: ## re-resolve BACKEND's lock from pyproject.toml (needs the network)
 	rm -rf /tmp/iris-keras-lock && $(PYTHON) -m venv /tmp/iris-keras-lock

@@ -9,7 +9,7 @@ Sphinx with myst-nb: notebooks stay notebooks, executed at build time on the
 project's kernel, with their outputs; pages are MyST markdown; the API
 reference comes from the docstrings. MathJax is bundled
 (`sphinx-mathjax-offline`), so the book reads offline: no page loads
-anything from the network (`tests/test_browser_book.py` checks it).
+anything from the network (`tests/browser/test_book.py` checks it).
 """
 
 import importlib.util
@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import iris_keras  # noqa: E402
-from iris_keras.quiet_import import import_backend_quietly  # noqa: E402
+from iris_keras.backend.quiet import import_keras  # noqa: E402
 
-import_backend_quietly()  # autodoc imports the package: no backend start-up lines
+import_keras()  # autodoc imports the package: no backend start-up lines
 
 project = "iris-keras"
 author = "the iris-keras authors"

@@ -1,25 +1,34 @@
 """iris-keras: the Keras iris tutorial, running, tested and corrected.
 
-Importing the package is cheap: TensorFlow and Keras load only when a
-function that needs them runs.
+The package reads like the article. Its steps, one module each:
 
-The article's steps, one module each:
+- `iris_keras.datasets.iris`: §4.1, the data (`load_data`);
+- `iris_keras.model`: §4.2, the network (`build_model`);
+- `iris_keras.compile`: §4.3, optimizer, loss and metric (`compile_model`);
+- `iris_keras.train`: §4.4, training (`fit_model`);
+- `iris_keras.evaluate`: §4.5, evaluation (`evaluate_model`);
+- `iris_keras.predict`: one flower's species (`predict_species`);
+- `iris_keras.recipes`: the two recipes, each step applied to one of them;
+- `iris_keras.seeding`, `iris_keras.batches`: one seed, one shuffle per epoch;
+- `iris_keras.scratch`: §2–3 in NumPy (activations, losses, forward and
+  back-propagation, SGD), proven equal to Keras;
+- `iris_keras.figures`, `iris_keras.autodiff`, `iris_keras.expect`: what the
+  notebooks draw, differentiate and show failing;
+- `iris_keras.importance`: §6, which measurements a model relies on.
 
-- `iris_keras.datasets.iris.load_data`: §4.1 data;
-- `iris_keras.model.build_model`: §4.2 the network;
-- `iris_keras.compile.compile_model`: §4.3 optimizer, loss, metric;
-- `iris_keras.train.fit_model`: §4.4 training;
-- `iris_keras.evaluate.evaluate_model`: §4.5 evaluation;
-- `iris_keras.predict.predict_species`: one flower's species;
-- `iris_keras.run.train_recipe`: all of it, with artifacts;
-- `iris_keras.importance.permutation_importance`: §6, which of the four
-  measurements a trained model relies on.
+Two rooms of their own sit beside the article's steps: `iris_keras.app`, the
+machinery behind the `iris-keras` command and `make train` (runs,
+artifacts, locks, resume, devices, distribution), and `iris_keras.study`,
+the seed study. `iris_keras.backend` answers every "which backend?".
+Developer tooling (the benchmark, mutation testing, the book's generated
+pages) lives outside the package, in `tools/`.
 
-Sections 2 and 3 (activations, losses, forward and back-propagation, SGD)
-are `iris_keras.scratch`, in NumPy, proven equal to Keras; the notebooks in
-`notebooks/` walk through every section. `docs/sections.toml` maps every
-section of the article, 1 to 6, to its page; `iris_keras.section_map`
-renders that map and the glossary into the book and `README.zh-CN.md`.
+Importing the package is cheap: Keras and its backend load only when a
+function that needs them runs, and quietly (`iris_keras.backend.quiet`).
 """
 
+from iris_keras.backend import quiet as _quiet
+
 __version__ = "0.1.0"
+
+_quiet.install()

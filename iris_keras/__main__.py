@@ -1,5 +1,5 @@
 """`python -m iris_keras`, the same as the `iris-keras` command."""
 
-from iris_keras.cli import run
+from iris_keras.app.cli import run
 
 run()

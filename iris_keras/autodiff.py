@@ -3,8 +3,8 @@
 The from-scratch derivatives of `iris_keras.scratch` are checked against
 the backend's own automatic differentiation: TensorFlow's `GradientTape`,
 `jax.vjp` and `jax.value_and_grad`, PyTorch's `torch.autograd.grad`. Each
-backend's way sits in one small function; callers never ask which backend
-runs.
+backend's way sits in its module of `iris_keras.backend`; callers never ask
+which backend runs.
 
 Example:
 >>> import keras
@@ -39,7 +39,7 @@ def value_and_gradient(function, x, upstream=None):
     x = np.asarray(x)
     if upstream is not None:
         upstream = keras.ops.convert_to_tensor(np.asarray(upstream, dtype=x.dtype))
-    value, gradient = _VJP[backend.name()](function, keras.ops.convert_to_tensor(x), upstream)
+    value, gradient = backend.vjp(function, keras.ops.convert_to_tensor(x), upstream)
     return keras.ops.convert_to_numpy(value), keras.ops.convert_to_numpy(gradient)
 
 
@@ -66,62 +66,6 @@ def loss_and_gradients(model, x, y):
     def loss_of():
         return model.compute_loss(x=x, y=y, y_pred=model(x, training=True))
 
-    value, gradients = _LOSS[backend.name()](loss_of, variables)
+    value, gradients = backend.value_and_gradients(loss_of, variables)
     gradients = [keras.ops.convert_to_numpy(gradient) for gradient in gradients]
     return float(keras.ops.convert_to_numpy(value)), gradients
-
-
-def _tensorflow_vjp(function, x, upstream):
-    import tensorflow as tf
-
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        value = function(x)
-    return value, tape.gradient(value, x, output_gradients=upstream)
-
-
-def _jax_vjp(function, x, upstream):
-    import jax
-    import jax.numpy as jnp
-
-    value, pullback = jax.vjp(function, x)
-    return value, pullback(jnp.ones_like(value) if upstream is None else upstream)[0]
-
-
-def _torch_vjp(function, x, upstream):
-    import torch
-
-    x = x.detach().requires_grad_(True)
-    value = function(x)
-    upstream = torch.ones_like(value) if upstream is None else upstream
-    return value, torch.autograd.grad(value, x, grad_outputs=upstream)[0]
-
-
-def _tensorflow_loss(loss_of, variables):
-    import tensorflow as tf
-
-    with tf.GradientTape() as tape:
-        value = loss_of()
-    return value, tape.gradient(value, variables)
-
-
-def _jax_loss(loss_of, variables):
-    import jax
-    import keras
-
-    def pure(values):  # the loss as a function of the weights' values
-        with keras.StatelessScope(state_mapping=list(zip(variables, values, strict=True))):
-            return loss_of()
-
-    return jax.value_and_grad(pure)([variable.value for variable in variables])
-
-
-def _torch_loss(loss_of, variables):
-    import torch
-
-    value = loss_of()
-    return value, torch.autograd.grad(value, [variable.value for variable in variables])
-
-
-_VJP = {"tensorflow": _tensorflow_vjp, "jax": _jax_vjp, "torch": _torch_vjp}
-_LOSS = {"tensorflow": _tensorflow_loss, "jax": _jax_loss, "torch": _torch_loss}

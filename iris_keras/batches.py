@@ -30,6 +30,22 @@ def epoch_permutation(num_samples, *, seed, epoch):
     return np.random.default_rng([seed, epoch]).permutation(num_samples)
 
 
+def epoch_orders(num_samples, *, seed, epochs, initial_epoch=0):
+    """The shuffles of epochs `initial_epoch` to `epochs - 1`, one row each.
+
+    Returns:
+        int64 array of shape `(epochs - initial_epoch, num_samples)`.
+
+    Example:
+    >>> epoch_orders(4, seed=1, epochs=3, initial_epoch=1).shape
+    (2, 4)
+    """
+    orders = [
+        epoch_permutation(num_samples, seed=seed, epoch=e) for e in range(initial_epoch, epochs)
+    ]
+    return np.array(orders, dtype=np.int64).reshape(-1, num_samples)
+
+
 def epoch_batches(num_samples, *, batch_size, seed, epoch):
     """The index batches of one epoch: a shuffle cut into `batch_size` pieces.
 

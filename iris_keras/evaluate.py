@@ -3,7 +3,7 @@
 The article ends with `model.evaluate(x_test, y_test)` after importing
 `load_model` and never using it. `evaluate_model` gives the loss and
 accuracy, the per-class precision and recall and the confusion matrix;
-`run.train_recipe` also loads the saved model back and checks that it
+`iris-keras train` (`iris_keras.app.run`) also loads the saved model back and checks that it
 scores exactly the same.
 """
 
@@ -87,35 +87,3 @@ def evaluate_model(model, x, y, *, class_names):
         "recall": {name: float(value) for name, value in zip(class_names, recall, strict=True)},
         "confusion_matrix": confusion_matrix(true, predicted, labels=labels).tolist(),
     }
-
-
-def load_test_split(model_path, model):
-    """The test split a saved model was trained against.
-
-    The `load_data` arguments come from the `metrics.json` written beside
-    the model by `iris-keras train`; without one, `load_data`'s defaults
-    with the target the model's head implies.
-
-    Returns:
-        `(x_test, y_test), class_names`.
-    """
-    import contextlib
-    import json
-    from pathlib import Path
-
-    from iris_keras.datasets import iris
-    from iris_keras.predict import class_names_of
-
-    names = class_names_of(model)
-    if len(names) == 2:
-        kwargs = {"target": "binary", "positive_class": names[1]}
-        if names[1] not in iris.SPECIES:
-            kwargs.pop("positive_class")
-    else:
-        kwargs = {"target": "onehot"}
-    metrics_path = Path(model_path).with_name("metrics.json")
-    if metrics_path.is_file():
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            kwargs = json.loads(metrics_path.read_text(encoding="utf-8"))["load_data"]
-    _, (x_test, y_test) = iris.load_data(**kwargs)
-    return (x_test, y_test), names

@@ -15,8 +15,9 @@ moves with every probability rather than only with a flipped answer):
 
     importance[feature] = score(x) - mean(score(x with feature shuffled))
 
-`iris_keras.figures.decision_regions` draws the other half of the answer:
-what the model predicts across petal length and width.
+`iris_keras.figures.plot_importance` draws the result, and
+`iris_keras.figures.decision_regions` the other half of the answer: what the
+model predicts across petal length and width.
 """
 
 import numpy as np
@@ -24,6 +25,8 @@ import numpy as np
 from iris_keras.datasets.iris import FEATURE_NAMES
 from iris_keras.errors import check_choice, check_non_negative_int, check_positive_int, invalid
 from iris_keras.evaluate import label_indices, predict_classes
+from iris_keras.recipes import build_for, fit_recipe, split_for
+from iris_keras.seeding import set_seed
 
 SCORINGS = ("accuracy", "neg_log_loss")
 # Keras clips probabilities to [1e-7, 1 - 1e-7] before taking logs; so do we.
@@ -159,9 +162,6 @@ def importance_by_seed(recipe, seeds, *, n_repeats=10, scoring="accuracy"):
 
     import pandas as pd
 
-    from iris_keras.run import build_for, fit_recipe, split_for
-    from iris_keras.seeding import set_seed
-
     frames, models = [], {}
     for seed in seeds:
         seeded = dataclasses.replace(recipe, seed=check_non_negative_int("seed", seed))
@@ -196,33 +196,6 @@ def petal_over_sepal_margin(frame):
     """
     table = frame.pivot(index="seed", columns="feature", values="importance_mean")
     return table[list(PETAL)].min(axis=1) - table[list(SEPAL)].max(axis=1)
-
-
-def plot_importance(frame):
-    """Each feature's importance, one group of bars per feature and one bar per seed.
-
-    Args:
-        frame: the first result of `importance_by_seed`.
-
-    Returns:
-        A `Figure`.
-    """
-    from matplotlib.figure import Figure
-
-    table = frame.pivot(index="feature", columns="seed", values="importance_mean")
-    table = table.loc[[name for name in FEATURE_NAMES if name in table.index]]
-    figure = Figure(figsize=(7, 3.5))
-    axes = figure.subplots()
-    width = 0.8 / len(table.columns)
-    for index, seed in enumerate(table.columns):
-        positions = np.arange(len(table)) + (index - (len(table.columns) - 1) / 2) * width
-        axes.bar(positions, table[seed], width=width, label=f"seed {seed}")
-    axes.set_xticks(np.arange(len(table)), table.index)
-    axes.axhline(0.0, color="0.5", linewidth=0.8)
-    axes.set_ylabel("score lost when shuffled")
-    axes.legend(fontsize="small")
-    figure.tight_layout()
-    return figure
 
 
 def _check_data(x, y, feature_names):

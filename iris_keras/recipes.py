@@ -20,10 +20,17 @@ erratum 7). Every field can be overridden:
 
 >>> get_recipe("article", epochs=5).epochs
 5
+
+Each of the article's steps, applied to a recipe: `split_for` (§4.1),
+`build_for` (§4.2–4.3) and `fit_recipe` (§4.4).
 """
 
+import contextlib
 import dataclasses
 
+from iris_keras.batches import steps_per_epoch
+from iris_keras.compile import compile_model
+from iris_keras.datasets import iris
 from iris_keras.datasets.iris import DEFAULT_POSITIVE_CLASS, SPECIES, class_names
 from iris_keras.errors import (
     check_choice,
@@ -33,8 +40,9 @@ from iris_keras.errors import (
     check_unit_interval,
     invalid,
 )
-from iris_keras.model import HIDDEN_UNITS
+from iris_keras.model import HIDDEN_UNITS, build_model
 from iris_keras.seeding import DEFAULT_SEED
+from iris_keras.train import fit_model
 
 VALIDATIONS = ("test", "split")
 
@@ -139,4 +147,85 @@ def get_recipe(name, **overrides):
             raise invalid("override", f"one of {', '.join(sorted(fields))}", key)
     return dataclasses.replace(
         recipe, **{key: value for key, value in overrides.items() if value is not None}
+    )
+
+
+def split_for(recipe):
+    """Loads the data a recipe trains, validates and tests on.
+
+    Returns:
+        `(x_fit, y_fit), (x_val, y_val), (x_test, y_test)`; for the article
+        recipe the validation data is the test set, as in the article.
+    """
+    (x_train, y_train), (x_test, y_test) = iris.load_data(**recipe.load_data_kwargs())
+    if recipe.validation == "test":
+        return (x_train, y_train), (x_test, y_test), (x_test, y_test)
+    (x_fit, y_fit), (x_val, y_val) = iris.train_validation_split(
+        x_train, y_train, validation_size=recipe.validation_size, seed=recipe.seed
+    )
+    return (x_fit, y_fit), (x_val, y_val), (x_test, y_test)
+
+
+def build_for(recipe, x_fit, *, strategy=None):
+    """Builds and compiles the recipe's model, adapted to the training features.
+
+    The model runs one epoch's batches per compiled call
+    (`steps_per_execution`): the same steps, less Python between them (on
+    PyTorch, which allows one batch per call, `compile_model` keeps 1). Under
+    a `tf.distribute` strategy (`iris_keras.app.distribute.make_strategy`) it
+    is built and compiled in the strategy's scope, one batch per call: Keras
+    3.15's multi-step loop fails under a `MirroredStrategy`.
+
+    Args:
+        recipe: the `Recipe`.
+        x_fit: the training features, `split_for(recipe)[0][0]`: their mean
+            and variance set the model's standardization.
+        strategy: a `tf.distribute.Strategy`, or `None` for one device.
+            Defaults to `None`.
+
+    Returns:
+        The compiled `keras.Sequential`.
+    """
+    with contextlib.nullcontext() if strategy is None else strategy.scope():
+        model = build_model(
+            x_fit,
+            target=recipe.target,
+            units=recipe.units,
+            standardize=recipe.standardize,
+            positive_class=recipe.positive_class if recipe.target == "binary" else None,
+        )
+        return compile_model(
+            model,
+            target=recipe.target,
+            learning_rate=recipe.learning_rate,
+            momentum=recipe.momentum,
+            steps_per_execution=1
+            if strategy is not None
+            else steps_per_epoch(len(x_fit), batch_size=recipe.batch_size),
+        )
+
+
+def fit_recipe(model, recipe, fit_data, validation_data, **fit_kwargs):
+    """Runs `fit_model` with the recipe's epochs, batch size and seed.
+
+    Args:
+        model: the model from `build_for(recipe, ...)`.
+        recipe: the `Recipe`.
+        fit_data: `(x_fit, y_fit)` from `split_for(recipe)`.
+        validation_data: `(x_val, y_val)` from `split_for(recipe)`.
+        **fit_kwargs: more `fit_model` arguments (`callbacks`, `verbose`, ...).
+
+    Returns:
+        The `History` of the epochs run.
+    """
+    x_fit, y_fit = fit_data
+    return fit_model(
+        model,
+        x_fit,
+        y_fit,
+        validation_data=validation_data,
+        epochs=recipe.epochs,
+        batch_size=recipe.batch_size,
+        seed=recipe.seed,
+        **fit_kwargs,
     )

@@ -1,7 +1,7 @@
 """One seed for Python, NumPy and Keras, and deterministic ops on TensorFlow.
 
 With the same seed, two runs in two processes on the CPU give the same
-weights, bit for bit (`tests/test_seeding.py` proves it).
+weights, bit for bit (`tests/article/test_seeding.py` proves it).
 """
 
 from iris_keras.errors import check_non_negative_int

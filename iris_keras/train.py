@@ -15,7 +15,7 @@ with public APIs only:
   TensorFlow; with `steps_per_epoch` set, Keras keeps its iterator alive
   from one epoch to the next;
 - validation runs as `model.test_on_batch` on the whole validation set
-  (`callbacks.ValidationMetrics`): the same compiled test function, the same
+  (`validation_metrics`): the same compiled test function, the same
   numbers, without the `evaluate()` loop around it.
 
 Each epoch's shuffle comes from `batches.epoch_permutation(seed, epoch)`, so
@@ -24,7 +24,8 @@ a run resumed at epoch `k` is fed what an uninterrupted run is fed."""
 import numpy as np
 
 from iris_keras import backend
-from iris_keras.batches import epoch_batches, epoch_permutation, steps_per_epoch
+from iris_keras.backend import generator
+from iris_keras.batches import epoch_orders, steps_per_epoch
 from iris_keras.errors import DivergedError, check_non_negative_int, check_positive_int, invalid
 
 DEFAULT_EPOCHS = 100
@@ -78,8 +79,6 @@ def fit_model(
     """
     import keras
 
-    from iris_keras.callbacks import ValidationMetrics
-
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
     initial_epoch = check_non_negative_int("initial_epoch", initial_epoch)
@@ -88,7 +87,9 @@ def fit_model(
     x, y = _check_arrays(x, y, "x")
     all_callbacks = []
     if validation_data is not None:
-        all_callbacks.append(ValidationMetrics(*_check_arrays(*validation_data, "validation_data")))
+        all_callbacks.append(
+            validation_metrics(*_check_arrays(*validation_data, "validation_data"))
+        )
     running = keras.callbacks.LambdaCallback(
         on_epoch_begin=lambda epoch, logs=None: setattr(running, "epoch", epoch)
     )
@@ -137,36 +138,21 @@ def _diverged(model, epoch, what):
 
 
 def training_feed(x, y, *, batch_size, seed, epochs, initial_epoch=0):
-    """What `fit_model` hands Keras: the batches of `training_batches`, per backend.
+    """What `fit_model` hands Keras: the batches of `training_batches`, as the backend reads them.
 
-    JAX and PyTorch read the Python generator `training_batches` itself. On
-    TensorFlow the same batches come from one `tf.data` pipeline (gathering
-    each epoch's permutation, cut into batches), which `tf.distribute`
-    strategies split into per-replica batches exactly; a generator wrapped in
-    `tf.data.Dataset.from_generator` trains a mirrored model differently
-    (weights 1e-2 away from one device's after 100 epochs).
+    JAX and PyTorch read a Python generator of NumPy batches; on TensorFlow
+    the same batches come from one `tf.data` pipeline (`backend.training_feed`).
 
     Returns:
         A generator or a `tf.data.Dataset` of `(x_batch, y_batch)`, with
         `(epochs - initial_epoch) * ceil(n / batch_size)` elements.
     """
-    if backend.name() != "tensorflow":
-        return training_batches(
-            x, y, batch_size=batch_size, seed=seed, epochs=epochs, initial_epoch=initial_epoch
-        )
-    import tensorflow as tf
-
-    orders = np.stack(
-        [
-            epoch_permutation(len(x), seed=seed, epoch=epoch)
-            for epoch in range(initial_epoch, epochs)
-        ]
+    return backend.training_feed(
+        x,
+        y,
+        epoch_orders(len(x), seed=seed, epochs=epochs, initial_epoch=initial_epoch),
+        batch_size=batch_size,
     )
-    features, labels = tf.constant(x), tf.constant(y)
-    batches = tf.data.Dataset.from_tensor_slices(orders).flat_map(
-        lambda order: tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
-    )
-    return batches.map(lambda index: (tf.gather(features, index), tf.gather(labels, index)))
 
 
 def training_batches(x, y, *, batch_size, seed, epochs, initial_epoch=0):
@@ -184,9 +170,40 @@ def training_batches(x, y, *, batch_size, seed, epochs, initial_epoch=0):
         A generator of `(x_batch, y_batch)` with
         `(epochs - initial_epoch) * ceil(n / batch_size)` elements.
     """
-    for epoch in range(initial_epoch, epochs):
-        for index in epoch_batches(len(x), batch_size=batch_size, seed=seed, epoch=epoch):
-            yield x[index], y[index]
+    orders = epoch_orders(len(x), seed=seed, epochs=epochs, initial_epoch=initial_epoch)
+    return generator.training_feed(x, y, orders, batch_size=batch_size)
+
+
+def validation_metrics(x, y):
+    """A callback that adds `val_loss` and `val_accuracy` to each epoch's logs, in one call.
+
+    What `fit(validation_data=...)` computes, without its per-epoch cost:
+    Keras runs a whole `evaluate()` loop after every epoch (new callback
+    list, progress logger, iterator bookkeeping), which costs more than the
+    epoch's four training steps. Here the validation set is one batch, and
+    `model.test_on_batch` runs the model's compiled test function on it: the
+    same loss and metrics, the same numbers. It must come before Keras's
+    `History` and progress bar, which `fit` appends after user callbacks.
+
+    Args:
+        x: validation features, shape `(n, 4)`.
+        y: validation labels.
+
+    Returns:
+        A `keras.callbacks.Callback`.
+    """
+    import keras
+
+    x = keras.ops.convert_to_tensor(np.asarray(x, dtype=np.float32))
+    y = keras.ops.convert_to_tensor(y)
+
+    def add_scores(epoch, logs=None):
+        scores = callback.model.test_on_batch(x, y, return_dict=True)
+        if logs is not None:
+            logs.update({f"val_{name}": float(value) for name, value in scores.items()})
+
+    callback = keras.callbacks.LambdaCallback(on_epoch_end=add_scores)
+    return callback
 
 
 def _check_arrays(x, y, name):

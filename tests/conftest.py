@@ -1,62 +1,19 @@
-"""Shared fixtures: a small trained run, made once per test process; lock helpers."""
+"""Shared fixtures: a small trained run of each recipe, made once per test process; a browser."""
 
-import contextlib
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from tests.support.helpers import FEW_EPOCHS, shared
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-FEW_EPOCHS = 3
-
-
-def shared(scope):
-    """The scope of a fixture shared by many tests: `scope`, except while `make mutate` maps.
-
-    mutmut first runs the tests once to learn which test reaches which
-    function (it sets `MUTANT_UNDER_TEST=stats`), and then tests each mutant
-    with those tests alone. A shared fixture's work would count for the first
-    test that used it only, so while mapping, each test makes its own.
-    """
-
-    def choose(fixture_name, config):
-        return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else scope
-
-    return choose
-
-
-def cli_command(*args):
-    """The command line that runs `iris-keras ARGS` in a fresh Python process."""
-    return [sys.executable, "-m", "iris_keras", *map(str, args)]
-
-
-def train_command(output, *extra, recipe="multiclass", epochs, seed):
-    """The command line of a quiet CPU `iris-keras train` into `output`."""
-    return cli_command(
-        "train",
-        "--recipe",
-        recipe,
-        "--epochs",
-        epochs,
-        "--seed",
-        seed,
-        "--output",
-        output,
-        "--quiet",
-        "--device",
-        "cpu",
-        *extra,
-    )
 
 
 @pytest.fixture(scope=shared("session"))
 def article_run(tmp_path_factory):
     """The article recipe trained for a few epochs: `(metrics, output_dir)`."""
+    from iris_keras.app.run import train_recipe
     from iris_keras.recipes import get_recipe
-    from iris_keras.run import train_recipe
 
     output_dir = tmp_path_factory.mktemp("article")
     metrics = train_recipe(
@@ -68,8 +25,8 @@ def article_run(tmp_path_factory):
 @pytest.fixture(scope=shared("session"))
 def multiclass_run(tmp_path_factory):
     """The multiclass recipe trained for a few epochs: `(metrics, output_dir)`."""
+    from iris_keras.app.run import train_recipe
     from iris_keras.recipes import get_recipe
-    from iris_keras.run import train_recipe
 
     output_dir = tmp_path_factory.mktemp("multiclass")
     metrics = train_recipe(
@@ -84,48 +41,8 @@ def multiclass_run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def chromium():
     """Headless Chromium (Selenium WebDriver), one per test module."""
-    from .browser import start_chromium
+    from tests.support.browser import start_chromium
 
     driver = start_chromium()
     yield driver
     driver.quit()
-
-
-HOLDER_SCRIPT = """
-import sys
-from iris_keras.folder_lock import hold
-with hold(sys.argv[1], command="a holder in a test"):
-    print("held", flush=True)
-    sys.stdin.read()
-"""
-
-
-@contextlib.contextmanager
-def held_by_another_process(folder, script=HOLDER_SCRIPT):
-    """Runs `script` (argument: `folder`) in a child process for the `with` block.
-
-    Handshake, no sleep: the child prints `held` once it holds the lock and
-    keeps it until its standard input closes. Yields the `Popen`.
-    """
-    child = subprocess.Popen(
-        [sys.executable, "-c", script, str(folder)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert child.stdout.readline() == "held\n"
-        yield child
-    finally:
-        child.stdin.close()
-        child.wait(timeout=60)
-        child.stdout.close()
-
-
-def folder_snapshot(folder):
-    """Every file under `folder` with its bytes and modification time, to prove nothing changed."""
-    return {
-        path.relative_to(folder).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
-        for path in sorted(Path(folder).rglob("*"))
-        if path.is_file()
-    }

@@ -6,7 +6,7 @@ with respect to `z` is `upstream * f'(z)`; softmax mixes the units of a row,
 so it has a vector-Jacobian product instead (`softmax_backward`).
 
 The names are Keras's (`keras.activations.get(name)`), and every function
-equals its Keras namesake to float32 precision (`tests/test_scratch_activations.py`).
+equals its Keras namesake to float32 precision (`tests/article/test_scratch_activations.py`).
 
 >>> import numpy as np
 >>> z = np.array([-2.0, 0.0, 2.0])

@@ -28,12 +28,9 @@ Keras computes cross-entropy in one of two ways, and so does this module:
 0.25
 """
 
-import os
-import sys
-
 import numpy as np
 
-from iris_keras.backend import BACKENDS
+from iris_keras.backend import caches_logits
 from iris_keras.errors import check_choice, invalid
 from iris_keras.scratch.activations import sigmoid, softmax
 
@@ -141,18 +138,6 @@ def check_loss(name):
     return check_choice("loss", name, tuple(LOSSES))
 
 
-def keras_backend():
-    """The backend whose rule to follow, without importing Keras.
-
-    Keras's own backend when Keras is imported, else the `KERAS_BACKEND`
-    environment variable, else `"tensorflow"` (Keras's default).
-    """
-    keras = sys.modules.get("keras")
-    if keras is not None:
-        return keras.backend.backend()
-    return os.environ.get("KERAS_BACKEND", "tensorflow")
-
-
 def uses_logits(loss, activation, *, backend=None):
     """Whether Keras computes `loss` from the logits of an output layer with `activation`.
 
@@ -164,8 +149,8 @@ def uses_logits(loss, activation, *, backend=None):
     Args:
         loss: a loss name of `LOSSES`.
         activation: the output layer's activation name.
-        backend: `"tensorflow"`, `"jax"` or `"torch"`; `None` for
-            `keras_backend()`. Defaults to `None`.
+        backend: `"tensorflow"`, `"jax"` or `"torch"`; `None` for the one
+            Keras runs on (`iris_keras.backend.configured()`). Defaults to `None`.
 
     >>> uses_logits("binary_crossentropy", "sigmoid", backend="tensorflow")
     True
@@ -174,9 +159,8 @@ def uses_logits(loss, activation, *, backend=None):
     >>> uses_logits("mean_squared_error", "sigmoid", backend="tensorflow")
     False
     """
-    backend = check_choice("backend", backend or keras_backend(), BACKENDS)
     return (
-        backend == "tensorflow"
+        caches_logits(backend)
         and check_loss(loss) in FROM_LOGITS
         and activation in ("sigmoid", "softmax")
     )

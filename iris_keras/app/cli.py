@@ -1,0 +1,200 @@
+"""The `iris-keras` command: train, evaluate, predict, and the seed study.
+
+Usage and argument errors never import Keras or its backend (`parser`): the
+heavy imports happen inside the commands, so `--help`, `--version` and a typo
+answer at once. Errors are one line on stderr; exit status 2 for usage
+errors, 1 for other failures, 130 when interrupted. `--debug` (or
+`IRIS_KERAS_DEBUG=1`) shows the traceback.
+
+`train` and `study` are the one writer of their `--output` folder while they
+run (`folder_lock`): a second one on the same folder exits 1 at once, with a
+line naming the process that holds it. `evaluate` refuses a `model.keras`
+that the `metrics.json` beside it was not written with.
+"""
+
+import os
+import sys
+
+from iris_keras.app.parser import PROG, VARIANT_NAMES, build_parser
+from iris_keras.errors import IrisKerasError, UsageError
+
+
+def main(argv=None):
+    """Runs the command line; returns the exit status."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ log noise
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("IRIS_KERAS_DEBUG") == "1"
+    try:
+        if args.command == "train":
+            return _train(args, _command_line(argv))
+        if args.command == "evaluate":
+            return _evaluate(args)
+        if args.command == "study":
+            return _study(args, _command_line(argv))
+        return _predict(args)
+    except IrisKerasError as error:
+        if debug:
+            raise
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2 if isinstance(error, UsageError) else 1
+    except KeyboardInterrupt:
+        print(
+            f"{PROG}: interrupted; no artifact was replaced. Rerun the same command "
+            "to resume from the last finished epoch.",
+            file=sys.stderr,
+        )
+        return 130
+    except Exception as error:
+        if debug:
+            raise
+        message = " ".join(str(error).split())[:300]
+        print(
+            f"{PROG}: error: {type(error).__name__}: {message} "
+            "(rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _command_line(argv):
+    """This command as a user typed it, for the lock file a refused second run reads."""
+    import shlex
+
+    return shlex.join([PROG, *(sys.argv[1:] if argv is None else argv)])
+
+
+def _train(args, command):
+    from iris_keras.app import summary
+    from iris_keras.app.run import default_output_dir, train_recipe
+    from iris_keras.recipes import get_recipe
+
+    recipe = get_recipe(
+        args.recipe,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        momentum=args.momentum,
+        positive_class=args.positive_class,
+        units=args.units,
+        standardize=args.standardize,
+        seed=args.seed,
+    )
+    metrics = train_recipe(
+        recipe,
+        output_dir=args.output or default_output_dir(recipe.name),
+        device=args.device,
+        verbose=0 if args.quiet else "auto",
+        fresh=args.fresh,
+        tensorboard=args.tensorboard,
+        distribute=args.distribute,
+        replicas=args.replicas,
+        command=command,
+    )
+    print(summary.training_summary(metrics))
+    return 0 if metrics["reload_matches"] else 1
+
+
+def _evaluate(args):
+    from iris_keras.app import summary
+    from iris_keras.app.loading import (
+        check_model_matches_metrics,
+        check_model_path,
+        load_trained_model,
+    )
+
+    check_model_path(args.model)
+    check_model_matches_metrics(args.model)
+    model = load_trained_model(args.model)
+    print(summary.evaluation_summary(args.model, model))
+    return 0
+
+
+def _study(args, command):
+    from pathlib import Path
+
+    from iris_keras import backend
+    from iris_keras.study.report import PLOT_NAME, SUMMARY_NAME, update_readme
+    from iris_keras.study.runner import CSV_NAME, DEFAULT_WORKERS, run_study
+    from iris_keras.study.statistics import summarize, summary_text
+    from iris_keras.study.variants import study_variants
+
+    if args.backend:
+        backend.use(args.backend)
+    names = set(args.variants or VARIANT_NAMES)
+    variants = [variant for variant in study_variants() if variant.name in names]
+    try:
+        rows, metadata = run_study(
+            args.output,
+            seeds=args.seeds,
+            epochs=args.epochs,
+            workers=args.workers or DEFAULT_WORKERS,
+            variants=variants,
+            progress_stream=None if args.quiet else sys.stderr,
+            command=command,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"{PROG}: interrupted; every finished run is in {args.output}/{CSV_NAME}, "
+            "and a rerun continues from there",
+            file=sys.stderr,
+        )
+        return 130
+    print(summary_text(summarize(rows, variants)))
+    output = Path(args.output)
+    print(f"\nrows     {output / CSV_NAME}\nsummary  {output / SUMMARY_NAME}")
+    print(f"plot     {output / PLOT_NAME}")
+    if args.readme:
+        update_readme(args.readme, args.output, rows, metadata, variants)
+        print(f"readme   {args.readme} (study block rewritten)")
+    return 0
+
+
+def _predict(args):
+    from iris_keras.app.loading import check_model_path, load_trained_model
+    from iris_keras.predict import check_measurements, predict_species
+
+    _check_model_given(args.model, args.measurements)
+    check_measurements(args.measurements)  # before loading anything heavy
+    check_model_path(args.model)
+    name, probability = predict_species(load_trained_model(args.model), args.measurements)
+    print(f"{name} (probability {probability:.3f})")
+    return 0
+
+
+def _check_model_given(model, measurements):
+    """Refuses `predict 6.3 3.3 6.0 2.5`: the model file forgotten, a measurement taken for it."""
+    from pathlib import Path
+
+    try:
+        float(model)
+    except ValueError:
+        return
+    if not Path(model).exists():
+        given = " ".join([model, *measurements])
+        raise UsageError(
+            f"Received no model file, expected `{PROG} predict MODEL SEPAL_LENGTH SEPAL_WIDTH "
+            f"PETAL_LENGTH PETAL_WIDTH`, e.g. `{PROG} predict runs/article/model.keras "
+            f"6.3 3.3 6.0 2.5`. Received: {given}"
+        )
+
+
+def run():
+    """The console entry point: `main`, then a fast exit once Keras's backend is loaded.
+
+    With TensorFlow imported, Python's orderly shutdown (tearing down
+    thousands of modules and TensorFlow's thread pools) takes about a
+    second, longer than training the article's network. By then every
+    artifact is written and closed, so the process flushes its output and
+    leaves with `os._exit`, on every backend.
+    """
+    status = main()
+    if "keras" not in sys.modules:
+        sys.exit(status)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+if __name__ == "__main__":
+    run()

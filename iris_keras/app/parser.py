@@ -1,0 +1,251 @@
+"""The `iris-keras` command's arguments: every option with its help line and its default.
+
+Parsing imports neither Keras nor a backend, so `--help`, `--version` and a
+typo answer at once. Each value goes through the same check a library call
+makes (`iris_keras.errors`), so the CLI and the API refuse a bad value with
+the same one-line message; argparse's own errors are one line too, exit
+status 2.
+"""
+
+import argparse
+
+from iris_keras import __version__
+from iris_keras.app.distribute import STRATEGIES
+from iris_keras.app.machine import DEVICES
+from iris_keras.backend import BACKENDS
+from iris_keras.datasets.iris import FEATURE_NAMES, SPECIES
+from iris_keras.errors import (
+    UsageError,
+    check_choice,
+    check_non_negative_int,
+    check_positive_float,
+    check_positive_int,
+    check_unit_interval,
+)
+from iris_keras.recipes import RECIPES
+from iris_keras.study.variants import study_variants
+
+PROG = "iris-keras"
+VARIANT_NAMES = tuple(variant.name for variant in study_variants())
+MEASUREMENTS = tuple(name.upper() for name in FEATURE_NAMES)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _typed(parse, check):
+    """An argparse `type` that parses a string, then runs one of our checks."""
+
+    def convert(text):
+        try:
+            value = parse(text)
+        except ValueError:
+            value = text
+        try:
+            return check(value)
+        except UsageError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def _choice(name, choices):
+    return _typed(str, lambda value: check_choice(name, value, choices))
+
+
+def _positive_int(name):
+    return _typed(int, lambda value: check_positive_int(name, value))
+
+
+def _units(text):
+    try:
+        widths = tuple(int(width) for width in text.split(","))
+        return tuple(check_positive_int("units", width) for width in widths)
+    except (ValueError, UsageError):
+        raise argparse.ArgumentTypeError(
+            "Received an invalid value for `units`, expected comma-separated positive "
+            f"integers such as 4,3. Received: units={text!r}"
+        ) from None
+
+
+def _recipes_say(field):
+    """What each recipe sets `field` to, e.g. `"article 100, multiclass 100"`."""
+    values = {name: getattr(recipe, field) for name, recipe in RECIPES.items()}
+    if field == "units":
+        values = {name: ",".join(map(str, units)) for name, units in values.items()}
+    if len(set(values.values())) == 1:
+        return f"the recipe's, {next(iter(values.values()))}"
+    return "the recipe's: " + ", ".join(f"{name} {value}" for name, value in values.items())
+
+
+def build_parser():
+    """The argument parser of `iris-keras`."""
+    parser = _Parser(prog=PROG, description="The Keras iris tutorial, running and tested.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_train(commands.add_parser("train", help="train a recipe and write its artifacts"))
+    evaluate = commands.add_parser("evaluate", help="evaluate a saved model on its test set")
+    evaluate.add_argument("model", metavar="MODEL", help="a model.keras file")
+    _add_predict(commands.add_parser("predict", help="predict the species of one flower"))
+    _add_study(
+        commands.add_parser(
+            "study", help="train every recipe variant on many seeds and report the spread"
+        )
+    )
+    return parser
+
+
+def _add_train(train):
+    train.add_argument(
+        "--recipe",
+        type=_choice("recipe", tuple(RECIPES)),
+        default="article",
+        help="article (faithful to §4) or multiclass (corrected) (default: article)",
+    )
+    _add_hyperparameters(train)
+    train.add_argument(
+        "--positive-class",
+        type=_choice("positive_class", SPECIES),
+        help="the species of the binary target, article recipe (default: virginica)",
+    )
+    train.add_argument(
+        "--no-standardize",
+        dest="standardize",
+        action="store_false",
+        default=None,
+        help="feed raw centimetres, as the article does (default: standardize inside the model)",
+    )
+    train.add_argument(
+        "--output",
+        metavar="FOLDER",
+        help="output folder (default: runs/<recipe>)",
+    )
+    train.add_argument(
+        "--device",
+        type=_choice("device", DEVICES),
+        default="auto",
+        help="auto (a GPU when the backend sees one), cpu or gpu (default: auto)",
+    )
+    _add_distribution(train)
+    train.add_argument("--quiet", action="store_true", help="no progress output")
+    train.add_argument(
+        "--tensorboard",
+        action="store_true",
+        help="also write TensorBoard logs into <output>/logs/ (view them with make tensorboard)",
+    )
+    train.add_argument(
+        "--fresh",
+        action="store_true",
+        help="discard the backup of an interrupted run in --output instead of resuming it",
+    )
+
+
+def _add_hyperparameters(train):
+    train.add_argument(
+        "--epochs",
+        type=_positive_int("epochs"),
+        help=f"passes over the training data (default: {_recipes_say('epochs')})",
+    )
+    train.add_argument(
+        "--batch-size",
+        type=_positive_int("batch_size"),
+        help=f"flowers per gradient step (default: {_recipes_say('batch_size')})",
+    )
+    train.add_argument(
+        "--learning-rate",
+        type=_typed(float, lambda v: check_positive_float("learning_rate", v)),
+        help=f"SGD's step size (default: {_recipes_say('learning_rate')})",
+    )
+    train.add_argument(
+        "--momentum",
+        type=_typed(
+            float, lambda v: check_unit_interval("momentum", v, closed_low=True, closed_high=False)
+        ),
+        help=f"SGD's momentum, in [0, 1) (default: {_recipes_say('momentum')})",
+    )
+    train.add_argument(
+        "--units",
+        type=_units,
+        help=f"hidden layer widths, e.g. 4,3 (default: {_recipes_say('units')})",
+    )
+    train.add_argument(
+        "--seed",
+        type=_typed(int, lambda v: check_non_negative_int("seed", v)),
+        help="the one seed of the split, the initial weights and the shuffles "
+        f"(default: {_recipes_say('seed')})",
+    )
+
+
+def _add_distribution(train):
+    train.add_argument(
+        "--distribute",
+        type=_choice("distribute", STRATEGIES),
+        default="none",
+        help="data-parallel training (TensorFlow): none, mirrored (one process, --replicas "
+        "devices) or multi-worker (one process per worker, cluster in TF_CONFIG) "
+        "(default: none)",
+    )
+    train.add_argument(
+        "--replicas",
+        type=_positive_int("replicas"),
+        help="replicas of --distribute mirrored; the CPU is split when there are fewer "
+        "devices (default: every GPU, else 2)",
+    )
+
+
+def _add_predict(predict):
+    predict.usage = f"{PROG} predict [-h] MODEL {' '.join(MEASUREMENTS)}"
+    predict.add_argument("model", metavar="MODEL", help="a model.keras file")
+    predict.add_argument(
+        "measurements",
+        nargs="*",
+        metavar="MEASUREMENT",
+        help=f"the flower's {', '.join(MEASUREMENTS)}, in centimetres",
+    )
+
+
+def _add_study(study):
+    study.add_argument(
+        "--seeds",
+        type=_positive_int("seeds"),
+        default=10,
+        help="seeds per variant, from 42 (default: 10)",
+    )
+    study.add_argument(
+        "--epochs",
+        type=_positive_int("epochs"),
+        help="epochs per run (default: the recipes' 100)",
+    )
+    study.add_argument(
+        "--variant",
+        dest="variants",
+        action="append",
+        type=_choice("variant", VARIANT_NAMES),
+        help="run only this variant, e.g. multiclass-std-4x3 (repeatable; default: all 16)",
+    )
+    study.add_argument(
+        "--output", metavar="FOLDER", default="study", help="output folder (default: study/)"
+    )
+    study.add_argument(
+        "--workers",
+        type=_positive_int("workers"),
+        help="worker processes (default: one per CPU core)",
+    )
+    study.add_argument(
+        "--readme",
+        metavar="PAGE",
+        help="also rewrite the block between <!-- study:start --> and <!-- study:end --> "
+        "of PAGE (default: no page)",
+    )
+    study.add_argument(
+        "--backend",
+        type=_choice("backend", BACKENDS),
+        help="the Keras backend of every run; it must be installed here (make study "
+        "BACKEND=jax uses .venv-jax) (default: KERAS_BACKEND, else tensorflow)",
+    )
+    study.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -1,0 +1,304 @@
+"""The article's run, end to end: data, model, training, evaluation, artifacts.
+
+`train_recipe` is what `iris-keras train` and `make train` call. It reads as
+the article's steps, with what makes a run dependable as named steps around
+them:
+
+    with one_writer(output_dir):              # the folder's lock, the chief's decision
+        set_seed(recipe.seed)                 # one seed: split, weights, shuffles
+        split_for(recipe)                     # §4.1
+        build_for(recipe, x_fit)              # §4.2-4.3
+        resume(...)                           # an interrupted run's last epoch
+        fit_recipe(...)                       # §4.4, with the backup and TensorBoard
+        evaluate_model(...)                   # §4.5
+        save_and_reload(...)                  # model.keras, and the same scores again
+        write_artifacts(...)
+
+It writes into one output folder:
+
+- `model.keras`: the trained model, which takes raw centimetres;
+- `history.csv`: one row per epoch: `loss`, `accuracy`, `val_loss`,
+  `val_accuracy`;
+- `metrics.json`: test scores, per-class precision and recall, the confusion
+  matrix, the seed, every hyperparameter, the `load_data` arguments, library
+  versions, the device and timings; a `run_id` and the SHA-256 of each
+  other artifact (`sha256`), so that files of two runs are never taken for
+  one run's;
+- `learning_curves.png` and `confusion_matrix.png`.
+
+Every file is written atomically, and only after training and evaluation
+succeeded, so a failed or interrupted run never replaces a good artifact;
+`metrics.json` is written last. The run holds the folder's lock
+(`folder_lock`) from start to end: a second run on the same folder is
+refused instead of mixing its files with this one's.
+
+While it trains, the run keeps the state of its last finished epoch in
+`<output>/.backup/`. Rerunning the same command after a kill resumes from
+there and ends with the same weights and metrics as a run that was never
+interrupted; a finished run removes the backup, and `fresh=True`
+(`--fresh`) discards an old one.
+"""
+
+import contextlib
+import dataclasses
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from iris_keras import backend
+from iris_keras.app import artifacts
+from iris_keras.app.cluster import is_chief, lost_workers_reported
+from iris_keras.app.distribute import check_distribute, describe_strategy, make_strategy
+from iris_keras.app.machine import library_versions, select_device
+from iris_keras.errors import DivergedError
+from iris_keras.evaluate import evaluate_model
+from iris_keras.figures.training import plot_confusion_matrix, plot_learning_curves
+from iris_keras.recipes import build_for, fit_recipe, split_for
+from iris_keras.seeding import set_seed
+
+BACKUP_DIR = ".backup"
+TENSORBOARD_DIR = "logs"
+MODEL = "model.keras"
+METRICS = "metrics.json"
+ARTIFACTS = (
+    MODEL,
+    "history.csv",
+    METRICS,
+    "learning_curves.png",
+    "confusion_matrix.png",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class RunOptions:
+    """How a run trains, beyond its recipe: `train_recipe`'s keyword arguments."""
+
+    device: str = "auto"
+    verbose: object = "auto"
+    callbacks: tuple = ()
+    fresh: bool = False
+    tensorboard: bool = False
+    distribute: str = "none"
+    replicas: int | None = None
+
+
+def train_recipe(
+    recipe,
+    *,
+    output_dir,
+    device="auto",
+    verbose="auto",
+    callbacks=(),
+    fresh=False,
+    tensorboard=False,
+    distribute="none",
+    replicas=None,
+    command=None,
+):
+    """Trains a recipe, evaluates it, saves and reloads the model, writes the artifacts.
+
+    Resumes from the backup of an interrupted run of the same recipe in the
+    same `output_dir`, unless `fresh`. In a multi-worker run every worker
+    trains, and only the chief (worker 0) holds `output_dir`, keeps the backup
+    and writes the artifacts; the others write into a temporary folder they
+    delete, and take the chief's weights and epoch when a run resumes. The
+    folder is claimed before Keras's backend is imported: a second run on a
+    busy folder is refused in a fraction of a second.
+
+    Args:
+        recipe: a `Recipe`, e.g. `get_recipe("article")`.
+        output_dir: the folder for the artifacts; created if missing.
+        device: `"auto"`, `"cpu"` or `"gpu"`. Defaults to `"auto"`.
+        verbose: Keras's `fit` verbosity; `"auto"` shows the progress bar.
+            Defaults to `"auto"`.
+        callbacks: extra Keras callbacks. Defaults to `()`.
+        fresh: discard the backup of an interrupted run instead of resuming
+            it. Defaults to `False`.
+        tensorboard: also write Keras's TensorBoard logs (training and
+            validation loss and accuracy per epoch) into `<output_dir>/logs/`.
+            Defaults to `False`.
+        distribute: `"none"`, `"mirrored"` or `"multi-worker"`
+            (`distribute.make_strategy`). Defaults to `"none"`.
+        replicas: the replicas of a `"mirrored"` run. Defaults to `None`.
+        command: the command line a refused second run is shown. Defaults
+            to this process's.
+
+    Returns:
+        The metrics dict that is also written to `metrics.json`.
+
+    Raises:
+        UsageError: a bad option.
+        IrisKerasError: a bad output folder or device, or a backup of
+            another run in `output_dir`.
+        FolderBusyError: another process is writing `output_dir`.
+        DivergedError: the loss became NaN or infinite; no model is saved.
+    """
+    started = time.perf_counter()
+    options = RunOptions(
+        device, verbose, tuple(callbacks), fresh, tensorboard, distribute, replicas
+    )
+    check_distribute(options.distribute, options.replicas)
+    with one_writer(output_dir, options.distribute, command=command) as folder:
+        backend.name()  # imports Keras and its backend, now that the folder is ours
+        return _train_in(folder, recipe, options, started)
+
+
+@contextlib.contextmanager
+def one_writer(output_dir, distribute="none", *, command=None):
+    """Makes this process the one writer of the run's folder for the block.
+
+    The chief decision is taken here, once: in a multi-worker run, a worker
+    other than the chief gets a temporary folder of its own, deleted at the
+    end, so that only the chief writes what the user keeps.
+
+    Yields:
+        The folder to write, a `pathlib.Path`.
+    """
+    if is_chief(distribute):
+        with artifacts.claim_output_dir(output_dir, command=command) as folder:
+            yield folder
+        return
+    worker_dir = tempfile.mkdtemp(prefix="iris-keras-worker-")
+    try:
+        with artifacts.claim_output_dir(worker_dir, command=command) as folder:
+            yield folder
+    finally:
+        shutil.rmtree(worker_dir, ignore_errors=True)
+
+
+def _train_in(folder, recipe, options, started):
+    """`train_recipe`'s steps, run while this process holds `folder`'s lock."""
+    from iris_keras.app.backup import discard_backup, resume  # imports Keras
+
+    device = select_device(options.device)
+    strategy = make_strategy(options.distribute, replicas=options.replicas)
+    set_seed(recipe.seed)
+    fit_data, validation_data, test_data = split_for(recipe)
+    model = build_for(recipe, fit_data[0], strategy=strategy)
+    backup, initial_epoch = resume(model, folder / BACKUP_DIR, recipe, strategy, options)
+    fit_started = time.perf_counter()
+    try:
+        with lost_workers_reported(strategy):
+            fit_recipe(
+                model,
+                recipe,
+                fit_data,
+                validation_data,
+                initial_epoch=initial_epoch,
+                callbacks=[backup, *_extra_callbacks(folder, options)],
+                verbose=options.verbose,
+            )
+            fit_seconds = time.perf_counter() - fit_started
+            scores = evaluate_model(model, *test_data, class_names=recipe.class_names)
+    except DivergedError:
+        discard_backup(backup.backup_dir)  # resuming would diverge again
+        raise
+    reloaded = save_and_reload(model, folder / MODEL, test_data, recipe)
+    metrics = {
+        "run_id": uuid.uuid4().hex,
+        "recipe": recipe.name,
+        **scores,
+        "reloaded_test_loss": reloaded["test_loss"],
+        "reloaded_test_accuracy": reloaded["test_accuracy"],
+        "reload_matches": reloaded == scores,
+        **_run_record(recipe, fit_data, validation_data, test_data),
+        "epochs_run": len(backup.history["loss"]),
+        "resumed_from_epoch": initial_epoch,
+        "backend": backend.name(),
+        "versions": library_versions(),
+        "device": device,
+        "distribution": describe_strategy(strategy),
+        "timings": {
+            "fit_seconds": round(fit_seconds, 3),
+            "total_seconds": round(time.perf_counter() - started, 3),
+        },
+        "output_dir": str(folder),
+        "tensorboard_logs": str(folder / TENSORBOARD_DIR) if options.tensorboard else None,
+    }
+    write_artifacts(folder, backup.history, metrics, recipe)
+    discard_backup(backup.backup_dir)
+    return metrics
+
+
+def _extra_callbacks(folder, options):
+    """The caller's callbacks, and TensorBoard's when asked for."""
+    if not options.tensorboard:
+        return list(options.callbacks)
+    return [*options.callbacks, tensorboard_callback(folder / TENSORBOARD_DIR)]
+
+
+def save_and_reload(model, path, test_data, recipe):
+    """Saves `model` to `path`, loads it back in safe mode and scores the loaded copy.
+
+    Returns:
+        The loaded model's `evaluate_model` scores on `test_data`; equal to
+        the trained model's when saving loses nothing.
+    """
+    import keras
+
+    artifacts.save_model(path, model)
+    reloaded = keras.models.load_model(path, safe_mode=True)
+    return evaluate_model(reloaded, *test_data, class_names=recipe.class_names)
+
+
+def _run_record(recipe, fit_data, validation_data, test_data):
+    """What `metrics.json` records of the run's settings and data."""
+    return {
+        "class_names": list(recipe.class_names),
+        "seed": recipe.seed,
+        "hyperparameters": {
+            key: value for key, value in recipe.as_dict().items() if key not in ("name", "seed")
+        },
+        "load_data": recipe.load_data_kwargs(),
+        "num_samples": {
+            "fit": len(fit_data[0]),
+            "validation": len(validation_data[0]),
+            "test": len(test_data[0]),
+        },
+    }
+
+
+def tensorboard_callback(log_dir):
+    """Keras's `TensorBoard` callback, writing one point per epoch into `log_dir`.
+
+    It sits after `fit_model`'s validation callback, so each epoch's
+    `val_loss` and `val_accuracy` land in `log_dir/validation/` beside the
+    training `loss` and `accuracy` in `log_dir/train/`.
+
+    Raises:
+        UsageError: the backend is not TensorFlow: Keras writes TensorBoard
+            logs with TensorFlow's summary writer.
+    """
+    import keras
+
+    backend.require_tensorflow(
+        "tensorboard=True",
+        hint="Keras writes TensorBoard logs with TensorFlow's summary writer: train with "
+        "BACKEND=tensorflow to get them.",
+    )
+    return keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False)
+
+
+def write_artifacts(output_dir, history, metrics, recipe):
+    """Writes the artifacts beside `model.keras`; `metrics.json`, with their hashes, last."""
+    import pandas as pd
+
+    frame = pd.DataFrame(history)
+    frame.insert(0, "epoch", range(1, len(frame) + 1))
+    artifacts.write_csv(output_dir / "history.csv", frame)
+    artifacts.save_figure(output_dir / "learning_curves.png", plot_learning_curves(history))
+    artifacts.save_figure(
+        output_dir / "confusion_matrix.png",
+        plot_confusion_matrix(metrics["confusion_matrix"], recipe.class_names),
+    )
+    metrics["sha256"] = {
+        name: artifacts.sha256_of(output_dir / name) for name in ARTIFACTS if name != METRICS
+    }
+    artifacts.write_json(output_dir / METRICS, metrics)
+
+
+def default_output_dir(recipe_name):
+    """`runs/<recipe>`, the default output folder."""
+    return Path("runs") / recipe_name

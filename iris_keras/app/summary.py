@@ -1,0 +1,71 @@
+"""The short text summaries the `iris-keras` command prints after training and evaluating."""
+
+
+def training_summary(metrics):
+    """The end-of-training summary: scores, the reload check, backend, device, seed, time."""
+    reload = (
+        "identical (test loss and accuracy match exactly)"
+        if metrics["reload_matches"]
+        else "DIFFERENT from the trained model: this is a bug, please report it"
+    )
+    distribution = metrics.get("distribution", {"strategy": "none", "worker": 0})
+    artifacts = (
+        f"{metrics['output_dir']}/"
+        if distribution["worker"] == 0
+        else "written by the chief, worker 0 (this worker's copies are deleted)"
+    )
+    lines = [
+        f"recipe          {metrics['recipe']}",
+        f"test accuracy   {metrics['test_accuracy']:.4f}",
+        f"test loss       {metrics['test_loss']:.4f}",
+        f"reloaded model  {reload}",
+        f"backend         {metrics['backend']} (Keras {metrics['versions']['keras']})",
+        f"device          {metrics['device']}",
+        *(
+            [f"distributed     {_distribution_text(distribution)}"]
+            if distribution["strategy"] != "none"
+            else []
+        ),
+        f"seed            {metrics['seed']}",
+        *(
+            [f"resumed         from epoch {metrics['resumed_from_epoch']} (backup)"]
+            if metrics.get("resumed_from_epoch")
+            else []
+        ),
+        f"elapsed         {metrics['timings']['total_seconds']:.1f} s "
+        f"(fit {metrics['timings']['fit_seconds']:.1f} s)",
+        f"artifacts       {artifacts}",
+        *(
+            [f"tensorboard     {metrics['tensorboard_logs']}/ (make tensorboard)"]
+            if metrics.get("tensorboard_logs")
+            else []
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def _distribution_text(distribution):
+    text = f"{distribution['strategy']}, {distribution['replicas']} replicas"
+    if distribution["strategy"] == "multi-worker":
+        text += f" (this is worker {distribution['worker']} of {distribution['workers']})"
+    return text
+
+
+def evaluation_summary(model_path, model):
+    """Evaluates a saved model on its test split and formats the result."""
+    from iris_keras.app.loading import load_test_split
+    from iris_keras.evaluate import evaluate_model
+
+    (x_test, y_test), names = load_test_split(model_path, model)
+    scores = evaluate_model(model, x_test, y_test, class_names=names)
+    lines = [
+        f"model           {model_path}",
+        f"test accuracy   {scores['test_accuracy']:.4f}",
+        f"test loss       {scores['test_loss']:.4f}",
+    ]
+    for name in names:
+        lines.append(
+            f"{name:<15} precision {scores['precision'][name]:.3f}  "
+            f"recall {scores['recall'][name]:.3f}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,241 @@
+"""The one place that answers "which backend?": TensorFlow, JAX or PyTorch.
+
+Keras 3 picks its backend once per process, from the `KERAS_BACKEND`
+environment variable (else `~/.keras/keras.json`, else TensorFlow), before
+`import keras`. Like Keras's own `keras/src/backend/`, each backend's answer
+to every question lives in one module, `iris_keras/backend/<name>.py`
+(`tensorflow.py`, `jax.py`, `torch.py`), and the functions here dispatch to
+the module of the backend Keras runs on. No other module of the package
+branches on the backend's name; the TensorFlow-only features (`tf.distribute`,
+TensorBoard logs) ask `require_tensorflow`.
+
+Per concern, what differs:
+
+- seeding: `keras.utils.set_random_seed` on every backend, plus
+  TensorFlow's deterministic op kernels on TensorFlow;
+- devices: each backend lists and hides its own GPUs;
+- compiling: XLA (`jit_compile=True`) on JAX, where op-by-op execution is
+  ten times slower; off on TensorFlow and PyTorch (see `jit_compile`);
+- `steps_per_execution`: PyTorch accepts only 1;
+- CPU threads: one for PyTorch, whose threads cost more than they save here;
+- the training feed: one `tf.data` pipeline on TensorFlow, a generator elsewhere;
+- automatic differentiation: `GradientTape`, `jax.vjp`, `torch.autograd`;
+- cross-entropy: from the cached logits on TensorFlow, from clipped
+  probabilities elsewhere (`caches_logits`);
+- versions: the backend's own packages go into `metrics.json`.
+
+Importing this package imports no backend: each module imports its framework
+inside the functions that need it.
+"""
+
+import functools
+import importlib
+import os
+import sys
+
+BACKENDS = ("tensorflow", "jax", "torch")
+DEFAULT_BACKEND = "tensorflow"
+
+
+def use(backend):
+    """Makes this process run Keras on `backend`; call it before anything imports Keras.
+
+    Args:
+        backend: `"tensorflow"`, `"jax"` or `"torch"`.
+
+    Returns:
+        `backend`.
+
+    Raises:
+        UsageError: an unknown backend, or one whose package is not installed
+            in this environment.
+        IrisKerasError: Keras already runs on another backend in this process.
+    """
+    import importlib.util
+
+    from iris_keras.errors import IrisKerasError, UsageError, check_choice
+
+    backend = check_choice("backend", backend, BACKENDS)
+    package = packages(backend)[0]
+    if importlib.util.find_spec(package) is None:
+        raise UsageError(
+            f"Received backend={backend!r}, but {package} is not installed in "
+            f"this environment ({sys.prefix}). Run it from its own environment: "
+            f"make ... BACKEND={backend}."
+        )
+    if "keras" in sys.modules and name() != backend:
+        raise IrisKerasError(
+            f"Received backend={backend!r}, but Keras already runs on {name()} in this process. "
+            f"Set KERAS_BACKEND={backend} before Python imports Keras."
+        )
+    os.environ["KERAS_BACKEND"] = backend
+    return backend
+
+
+def name():
+    """The backend Keras runs on in this process: `"tensorflow"`, `"jax"` or `"torch"`."""
+    from iris_keras.backend.quiet import import_keras
+
+    return import_keras().backend.backend()
+
+
+def configured():
+    """The backend Keras runs on, or will run on, without importing Keras.
+
+    Keras's own answer once Keras is imported, else the `KERAS_BACKEND`
+    environment variable, else TensorFlow (Keras's default).
+    """
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        return keras.backend.backend()
+    return os.environ.get("KERAS_BACKEND", DEFAULT_BACKEND)
+
+
+def seed(value):
+    """Seeds Python, NumPy and the backend, and makes TensorFlow's ops deterministic there."""
+    from iris_keras.backend.quiet import import_keras
+
+    import_keras().utils.set_random_seed(value)
+    _current().make_deterministic()
+
+
+def jit_compile():
+    """The fastest `jit_compile` for the article's tiny network on this backend.
+
+    Measured with `fit_model`, 100 epochs of the article's recipe on 2 CPU cores
+    (docs/backends.md): JAX runs op by op without XLA (16 s against 1.4 s with
+    it); TensorFlow's XLA costs about 0.5 s of compilation and saves nothing;
+    PyTorch's `torch.compile` costs seconds of compilation per model.
+    """
+    return _current().JIT_COMPILE
+
+
+def limit_cpu_threads():
+    """Runs PyTorch's CPU operations on one thread; nothing on the other backends.
+
+    A network of a few dozen weights gains nothing from splitting each
+    operation over several cores, and PyTorch's worker threads wait for each
+    other at every one of its thousands of tiny operations: on 2 busy cores,
+    `fit_model` took 5.2 s with PyTorch's default of 2 threads and 0.7 s with
+    one (docs/backends.md). TensorFlow and JAX are measured fast as they are.
+    """
+    _current().limit_cpu_threads()
+
+
+def steps_per_execution(steps):
+    """`steps` batches per compiled call where the backend allows it; 1 on PyTorch."""
+    return min(steps, _current().MAX_STEPS_PER_EXECUTION or steps)
+
+
+def gpu_names():
+    """The names of the GPUs the backend sees, e.g. `["NVIDIA H100 80GB HBM3"]`."""
+    return _current().gpu_names()
+
+
+def hide_gpus():
+    """Keeps the backend's work on the CPU. Call before its first operation."""
+    _current().hide_gpus()
+
+
+def packages(backend=None):
+    """The distributions of a backend's own framework, e.g. `("jax", "jaxlib")`.
+
+    Args:
+        backend: a backend's name; `None` for the one Keras runs on.
+            Defaults to `None`.
+
+    >>> packages("tensorflow"), packages("jax"), packages("torch")
+    (('tensorflow',), ('jax', 'jaxlib'), ('torch',))
+    """
+    return _module(backend or name()).PACKAGES
+
+
+def versions():
+    """`{package: version}` for the backend's own packages, e.g. `{"jax": "0.10.2", ...}`."""
+    from importlib.metadata import version
+
+    return {package: version(package) for package in packages()}
+
+
+def quiet_logger():
+    """Silences the backend's Python logger below errors (TensorFlow's retracing notices)."""
+    _current().quiet_logger()
+
+
+def training_feed(x, y, orders, *, batch_size):
+    """What `fit` reads: each order in `orders` (one epoch's shuffle) cut into batches.
+
+    On TensorFlow one `tf.data` pipeline, which `tf.distribute` strategies
+    split into per-replica batches exactly; elsewhere a Python generator of
+    NumPy batches.
+
+    Args:
+        x: features, a NumPy array of shape `(n, 4)`.
+        y: labels, a NumPy array of `n` rows.
+        orders: int array of shape `(epochs, n)`, one permutation per epoch.
+        batch_size: samples per batch; batches never straddle two epochs.
+
+    Returns:
+        A generator or a `tf.data.Dataset` of `(x_batch, y_batch)`.
+    """
+    return _current().training_feed(x, y, orders, batch_size=batch_size)
+
+
+def vjp(function, x, upstream):
+    """`function(x)` and the vector-Jacobian product `upstream · d function / dx`, as tensors.
+
+    `upstream` is a tensor of `function(x)`'s shape, or `None` for ones.
+    """
+    return _current().vjp(function, x, upstream)
+
+
+def value_and_gradients(loss_of, variables):
+    """`loss_of()` and its gradient for each Keras variable in `variables`, as tensors."""
+    return _current().value_and_gradients(loss_of, variables)
+
+
+def caches_logits(backend=None):
+    """Whether Keras computes cross-entropy from the output layer's cached logits.
+
+    On TensorFlow, Keras's `sigmoid` and `softmax` keep their input `z` on
+    their output tensor, and the cross-entropies use it; JAX and PyTorch
+    tensors carry no such attribute, so there Keras computes the loss from
+    the clipped probabilities.
+
+    Args:
+        backend: a backend's name; `None` for `configured()`. Defaults to `None`.
+
+    >>> caches_logits("tensorflow"), caches_logits("jax"), caches_logits("torch")
+    (True, False, False)
+    """
+    from iris_keras.errors import check_choice
+
+    return _module(check_choice("backend", backend or configured(), BACKENDS)).CACHES_LOGITS
+
+
+def require_tensorflow(feature, *, hint):
+    """Raises a one-line `UsageError` unless Keras runs on TensorFlow.
+
+    For the features only TensorFlow has: `tf.distribute` strategies and
+    TensorBoard's summary writer.
+
+    Args:
+        feature: what was asked for, e.g. `"distribute='mirrored'"`.
+        hint: the sentence that says what to do instead.
+    """
+    from iris_keras.errors import UsageError
+
+    if name() != "tensorflow":
+        raise UsageError(
+            f"Received {feature}, which runs on the TensorFlow backend only; this is the "
+            f"{name()!r} backend. {hint}"
+        )
+
+
+def _current():
+    return _module(name())
+
+
+@functools.cache
+def _module(backend):
+    return importlib.import_module(f"iris_keras.backend.{backend}")

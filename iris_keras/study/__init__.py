@@ -1,0 +1,19 @@
+"""The seed study: does a recipe's result depend on the seed? Every variant on many seeds.
+
+One training run says little about a recipe: the article's 4-3 ReLU network
+learns iris perfectly on some seeds and collapses to a constant answer on
+others. The study trains 16 variants of the two recipes on 20 seeds each and
+reports the spread (`docs/study.md`):
+
+- `variants`: the grid (`Variant`, `study_variants`);
+- `measures`: one run and what it records (`run_variant`);
+- `runner`: the whole grid, in worker processes, resumable (`run_study`);
+- `rows`: `study.csv`;
+- `statistics`, `report`, `plot`: the per-variant table, the markdown
+  summary and the page's block, the figure;
+- `progress`: one tick per finished run.
+
+`iris-keras study` runs it; it imports the article's steps and the product's
+atomic files and folder lock (`iris_keras.app`), and nothing imports it but
+the command line.
+"""

@@ -1,0 +1,108 @@
+"""The summaries the CLI prints: every line a user reads, exactly."""
+
+import pytest
+
+from iris_keras.app.loading import load_trained_model
+from iris_keras.app.summary import evaluation_summary, training_summary
+from iris_keras.predict import class_names_of
+
+METRICS = {
+    "recipe": "article",
+    "test_accuracy": 0.96666,
+    "test_loss": 0.123456,
+    "reload_matches": True,
+    "backend": "tensorflow",
+    "versions": {"keras": "3.9.9"},
+    "device": "cpu",
+    "seed": 42,
+    "timings": {"total_seconds": 12.34, "fit_seconds": 9.87},
+    "output_dir": "runs/article",
+}
+
+HEAD = [
+    "recipe          article",
+    "test accuracy   0.9667",
+    "test loss       0.1235",
+]
+IDENTICAL = "reloaded model  identical (test loss and accuracy match exactly)"
+DIFFERENT = "reloaded model  DIFFERENT from the trained model: this is a bug, please report it"
+MACHINE = ["backend         tensorflow (Keras 3.9.9)", "device          cpu"]
+SEED = "seed            42"
+TAIL = ["elapsed         12.3 s (fit 9.9 s)", "artifacts       runs/article/"]
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        pytest.param({}, [*HEAD, IDENTICAL, *MACHINE, SEED, *TAIL], id="plain"),
+        pytest.param(
+            {"reload_matches": False},
+            [*HEAD, DIFFERENT, *MACHINE, SEED, *TAIL],
+            id="reload-differs",
+        ),
+        pytest.param(
+            {"resumed_from_epoch": 7},
+            [*HEAD, IDENTICAL, *MACHINE, SEED, "resumed         from epoch 7 (backup)", *TAIL],
+            id="resumed",
+        ),
+        pytest.param(
+            {"resumed_from_epoch": None},
+            [*HEAD, IDENTICAL, *MACHINE, SEED, *TAIL],
+            id="not-resumed",
+        ),
+        pytest.param(
+            {"tensorboard_logs": "runs/article/logs"},
+            [
+                *HEAD,
+                IDENTICAL,
+                *MACHINE,
+                SEED,
+                *TAIL,
+                "tensorboard     runs/article/logs/ (make tensorboard)",
+            ],
+            id="tensorboard",
+        ),
+        pytest.param(
+            {"distribution": {"strategy": "mirrored", "replicas": 2, "worker": 0}},
+            [*HEAD, IDENTICAL, *MACHINE, "distributed     mirrored, 2 replicas", SEED, *TAIL],
+            id="mirrored",
+        ),
+        pytest.param(
+            {
+                "distribution": {
+                    "strategy": "multi-worker",
+                    "replicas": 4,
+                    "worker": 1,
+                    "workers": 2,
+                }
+            },
+            [
+                *HEAD,
+                IDENTICAL,
+                *MACHINE,
+                "distributed     multi-worker, 4 replicas (this is worker 1 of 2)",
+                SEED,
+                TAIL[0],
+                "artifacts       written by the chief, worker 0 (this worker's copies are deleted)",
+            ],
+            id="multi-worker-second-worker",
+        ),
+    ],
+)
+def test_training_summary_lines(changes, expected):
+    assert training_summary({**METRICS, **changes}).split("\n") == expected
+
+
+def test_evaluation_summary_repeats_the_scores_training_printed(article_run):
+    metrics, output_dir = article_run
+    path = output_dir / "model.keras"
+    lines = evaluation_summary(path, load_trained_model(path)).split("\n")
+    assert lines[:3] == [
+        f"model           {path}",
+        f"test accuracy   {metrics['test_accuracy']:.4f}",
+        f"test loss       {metrics['test_loss']:.4f}",
+    ]
+    names = class_names_of(load_trained_model(path))
+    assert len(names) == 2
+    assert [line[:15].rstrip() for line in lines[3:]] == list(names)
+    assert all(" precision " in line and "  recall " in line for line in lines[3:])

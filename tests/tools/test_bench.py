@@ -1,0 +1,158 @@
+"""The benchmark's report and where it goes (timings are measured by `make bench`, never asserted).
+
+Measuring writes `runs/bench/bench-<backend>.md` and no tracked file;
+publishing into a page is `--update PAGE` (`make docs-update`).
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools.bench import command, tables
+
+REPO = Path(__file__).resolve().parents[2]
+
+ROWS = [
+    ("(a) naive", 8.0, 1.0, 0.967),
+    ("(b) ours", 1.0, 8.0, 0.967),
+    ("(c) scratch", None, None, None),
+]
+PROCESSES = [("naive process", [(16.0, 800.0)]), ("cli process", [(8.0, 790.0)])]
+
+
+def test_render_gives_ratios_and_not_available():
+    block = tables.render_table(ROWS, PROCESSES, repeats=1)
+    assert "| (b) ours | 1.000 | 8.0× | 0.967 |" in block
+    assert "| (c) scratch | not available | | |" in block
+    assert "| cli process | 8.00 | 2.0× | 790 |" in block
+    import keras
+
+    assert f"backend {keras.backend.backend()} (" in block and "median of 1" in block
+
+
+def _tracked_changes():
+    """`git status` of the repository: what a command changed in tracked (or new) files."""
+    return subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def _page(tmp_path):
+    page = tmp_path / "speed.md"
+    page.write_text(f"# Speed\n\n{tables.START}\nold table\n{tables.END}\n\nMore prose.\n")
+    return page
+
+
+def _results(tmp_path, **by_backend):
+    results = tmp_path / "results"
+    results.mkdir()
+    for backend, table in by_backend.items():
+        tables.results_path(results, backend).write_text(table + "\n")
+    return results
+
+
+def test_update_puts_the_one_result_into_the_block_and_nothing_else(tmp_path, capsys):
+    page, results = _page(tmp_path), _results(tmp_path, tensorflow="| tf table |")
+    assert command.main(["--update", str(page), "--results", str(results)]) == 0
+    expected = f"# Speed\n\n{tables.START}\n| tf table |\n{tables.END}\n\nMore prose.\n"
+    assert page.read_text() == expected
+    assert f"{page} updated" in capsys.readouterr().out
+    assert command.main(["--update", str(page), "--results", str(results)]) == 0
+    assert page.read_text() == expected  # idempotent
+
+
+def test_update_combines_every_backend_measured(tmp_path):
+    results = _results(tmp_path, tensorflow="| tf table |", jax="| jax table |")
+    assert tables.combined_results(results) == (
+        "**Keras backend: jax**\n\n| jax table |\n\n**Keras backend: tensorflow**\n\n| tf table |"
+    )
+
+
+@pytest.mark.parametrize(
+    "make_page, make_results, match",
+    [
+        pytest.param(
+            _page, lambda tmp: tmp, "which has none. Run `make bench` first", id="no-results"
+        ),
+        pytest.param(
+            lambda tmp: tmp / "missing.md",
+            lambda tmp: _results(tmp, tensorflow="t"),
+            "expected a readable file",
+            id="no-page",
+        ),
+    ],
+)
+def test_update_errors_are_one_line(tmp_path, capsys, make_page, make_results, match):
+    page, results = make_page(tmp_path), make_results(tmp_path)
+    assert command.main(["--update", str(page), "--results", str(results)]) == 1
+    error = capsys.readouterr().err
+    assert match in error and error.count("\n") == 1
+
+
+def test_measuring_writes_the_results_file_and_no_tracked_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(command, "measure", lambda repeats, epochs: ROWS)
+    monkeypatch.setattr(command, "measure_processes", lambda repeats, epochs: PROCESSES)
+    before = _tracked_changes()
+    assert command.main(["--repeats", "1", "--results", str(tmp_path / "bench")]) == 0
+    assert _tracked_changes() == before
+    table = tables.results_path(tmp_path / "bench").read_text()
+    assert table.startswith("Measured ") and "| (b) ours | 1.000 | 8.0× | 0.967 |" in table
+    assert table.strip() in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_real_bench_run_leaves_git_status_unchanged(tmp_path):
+    before = _tracked_changes()
+    arguments = ["-m", "tools.bench", "--repeats", "1", "--epochs", "1"]
+    result = subprocess.run(
+        [sys.executable, *arguments, "--results", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert _tracked_changes() == before
+    [written] = tmp_path.iterdir()
+    assert written.name.startswith("bench-") and "| training, 1 epochs |" in written.read_text()
+
+
+@pytest.mark.parametrize("option", ["--repeats", "--epochs"])
+def test_counts_must_be_positive(capsys, option):
+    with pytest.raises(SystemExit) as exit_info:
+        command.main([option, "0"])
+    assert exit_info.value.code == 2
+    assert f"{option} must be a positive integer. Received: 0" in capsys.readouterr().err
+
+
+def test_render_strategies_gives_the_cost_against_one_device():
+    rows = [("one device", 2.0, 9.0, 0.967), ("mirrored", 5.0, 14.0, 0.967)]
+    block = tables.render_strategies(rows)
+    assert "| one device | 2.00 | 1.0× | 9.0 | 0.967 |" in block
+    assert "| mirrored | 5.00 | 2.5× | 14.0 | 0.967 |" in block
+
+
+def test_the_readmes_speed_table_is_the_published_bench():
+    """README.md's per-backend speed rows are the figures of docs/speed.md's bench block."""
+    page = (REPO / "docs" / "speed.md").read_text(encoding="utf-8")
+    block = page.split(tables.START)[1].split(tables.END)[0]
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    names = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+    parts = re.split(r"\*\*Keras backend: (\w+)\*\*", block)
+    assert sorted(parts[1::2]) == sorted(names)
+    for backend, table in zip(parts[1::2], parts[2::2], strict=True):
+
+        def cells(prefix, table=table):
+            line = next(row for row in table.splitlines() if row.startswith(f"| {prefix}"))
+            return [cell.strip() for cell in line.strip("|").split("|")][1:]
+
+        naive, ours = cells("(a) naive")[0], cells("(b) iris-keras fit_model")[:2]
+        script, train = cells("whole process: script")[0], cells("whole process: `iris-keras")
+        row = [naive, *ours, script, *train]
+        assert f"| {names[backend]} | {' | '.join(row)} |" in readme, backend

@@ -1,0 +1,77 @@
+"""`python -m tools.bench`: measure and keep the tables, or publish them into a page."""
+
+import argparse
+import sys
+
+from tools.bench.contenders import EPOCHS, measure
+from tools.bench.processes import measure_processes, measure_strategies
+from tools.bench.tables import (
+    END,
+    RESULTS_DIR,
+    SPEED_PAGE,
+    START,
+    render_strategies,
+    render_table,
+    results_path,
+    update_page,
+)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="repeats per contender (>= 1)")
+    parser.add_argument(
+        "--epochs", type=int, default=EPOCHS, help=f"epochs per fit (>= 1; default {EPOCHS})"
+    )
+    parser.add_argument(
+        "--results",
+        default=str(RESULTS_DIR),
+        help=f"folder of the bench-<backend>.md results (default {RESULTS_DIR})",
+    )
+    parser.add_argument(
+        "--strategies",
+        action="store_true",
+        help="also time `iris-keras train --distribute` per strategy (§6)",
+    )
+    parser.add_argument(
+        "--update",
+        metavar="PAGE",
+        help="measure nothing: rewrite PAGE's bench block from the results files",
+    )
+    args = parser.parse_args(argv)
+    for name in ("repeats", "epochs"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be a positive integer. Received: {getattr(args, name)}")
+    if args.update:
+        return _publish(args.update, args.results)
+    from iris_keras import backend
+
+    rows = measure(args.repeats, epochs=args.epochs)
+    processes = measure_processes(args.repeats, epochs=args.epochs)
+    block = render_table(rows, processes, args.repeats, epochs=args.epochs)
+    if args.strategies and backend.name() != "tensorflow":
+        print(f"--strategies: data-parallel training runs on TensorFlow, not {backend.name()}")
+    elif args.strategies:
+        block += "\n\n" + render_strategies(measure_strategies(args.repeats, epochs=args.epochs))
+    print(block)
+    path = results_path(args.results)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from iris_keras.app.artifacts import write_text
+
+    write_text(path, block + "\n")
+    print(f"\nwritten to {path}; `make docs-update` puts it into {SPEED_PAGE}.")
+    return 0
+
+
+def _publish(page, results_dir):
+    from iris_keras.errors import IrisKerasError
+
+    try:
+        update_page(page, results_dir)
+    except IrisKerasError as error:
+        print(f"python -m tools.bench: error: {error}", file=sys.stderr)
+        return 1
+    print(f"{page} updated between {START} and {END} from {results_dir}/bench-*.md.")
+    return 0

@@ -1,0 +1,112 @@
+"""`make bench`'s tables: rendered, kept in `runs/bench/`, published into `docs/speed.md`.
+
+Measuring writes `runs/bench/bench-<backend>.md` (`runs/` is not tracked);
+publishing (`make docs-update`) is a separate, explicit step that rewrites
+the page's block between `<!-- bench:start -->` and `<!-- bench:end -->`.
+"""
+
+import datetime
+import platform
+import statistics
+from pathlib import Path
+
+from iris_keras.app.pages import write_block
+from iris_keras.errors import IrisKerasError
+from tools.bench.contenders import EPOCHS
+
+RESULTS_DIR = Path("runs") / "bench"
+SPEED_PAGE = Path("docs") / "speed.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def render_table(rows, processes, repeats, *, epochs=EPOCHS):
+    """The markdown table of one bench run, as `bench-<backend>.md` holds it."""
+    from iris_keras import backend
+    from iris_keras.app.machine import cpu_description, library_versions
+
+    versions = library_versions()
+    backend_versions = " ".join(f"{name} {version}" for name, version in backend.versions().items())
+    lines = [
+        f"Measured {datetime.date.today().isoformat()} on {cpu_description()}, "
+        f"backend {backend.name()} ({backend_versions}) / Keras {versions['keras']} (CPU), "
+        f"Python {platform.python_version()}; median of {repeats} interleaved repeats "
+        "(`make bench`).",
+        "",
+        f"| training, {epochs} epochs | `fit` seconds | speed-up vs (a) | test accuracy |",
+        "|---|---|---|---|",
+    ]
+    for name, seconds, ratio, accuracy in rows:
+        if seconds is None:
+            lines.append(f"| {name} | not available | | |")
+        else:
+            lines.append(f"| {name} | {seconds:.3f} | {ratio:.1f}× | {accuracy:.3f} |")
+    naive_seconds = statistics.median(seconds for seconds, _ in processes[0][1])
+    lines += [
+        "",
+        "| whole process | wall seconds | speed-up | peak memory MiB |",
+        "|---|---|---|---|",
+    ]
+    for name, runs in processes:
+        seconds = statistics.median(run[0] for run in runs)
+        memories = [run[1] for run in runs if run[1] is not None]
+        memory = f"{statistics.median(memories):.0f}" if memories else "not measured"
+        lines.append(f"| {name} | {seconds:.2f} | {naive_seconds / seconds:.1f}× | {memory} |")
+    return "\n".join(lines)
+
+
+def render_strategies(rows):
+    """The markdown table of `measure_strategies`: the cost of data parallelism on iris."""
+    baseline = rows[0][1]
+    lines = [
+        "| §6 data parallel, article recipe | `fit` seconds | vs one device "
+        "| wall seconds | test accuracy |",
+        "|---|---|---|---|---|",
+    ]
+    for name, fit, wall, accuracy in rows:
+        lines.append(
+            f"| {name} | {fit:.2f} | {fit / baseline:.1f}× | {wall:.1f} | {accuracy:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def results_path(results_dir=RESULTS_DIR, backend=None):
+    """Where a bench run on `backend` keeps its table: `<results_dir>/bench-<backend>.md`.
+
+    Args:
+        results_dir: the results folder. Defaults to `runs/bench`.
+        backend: the Keras backend's name. Defaults to the one Keras runs on.
+    """
+    if backend is None:
+        import keras
+
+        backend = keras.backend.backend()
+    return Path(results_dir) / f"bench-{backend}.md"
+
+
+def combined_results(results_dir=RESULTS_DIR):
+    """The bench block of a page: every `bench-<backend>.md` in `results_dir`.
+
+    One file gives its table as it is; several are each headed by their
+    backend, in alphabetical order.
+
+    Raises:
+        IrisKerasError: `results_dir` holds no results file.
+    """
+    files = sorted(Path(results_dir).glob("bench-*.md"))
+    if not files:
+        raise IrisKerasError(
+            f"Received an invalid value for `results`, expected a folder with bench-<backend>.md "
+            f"files. Received: results='{results_dir}', which has none. Run `make bench` first."
+        )
+    tables = [path.read_text(encoding="utf-8").strip() for path in files]
+    if len(files) == 1:
+        return tables[0]
+    return "\n\n".join(
+        f"**Keras backend: {path.stem.removeprefix('bench-')}**\n\n{table}"
+        for path, table in zip(files, tables, strict=True)
+    )
+
+
+def update_page(page=SPEED_PAGE, results_dir=RESULTS_DIR):
+    """Rewrites `page`'s bench block from the results files; touches nothing else."""
+    write_block(page, combined_results(results_dir), start=START, end=END, name="update")

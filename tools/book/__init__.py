@@ -1,0 +1,1 @@
+"""The book's generated pages: the section map and the glossary, rendered from TOML."""
