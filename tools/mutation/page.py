@@ -111,9 +111,9 @@ def render_page(results, verdicts):
         "`docs/developers/mutation-equivalent.toml`) or a missing test.",
         "",
         "Not mutated: `scratch/` (it killed 22 of 22 hand-made mutants), the "
-        "article's figures (`figures.py`), the benchmark (`bench.py`), this tool "
-        "(`mutation.py`, `mutation_outcomes.py`, `mutation_report.py`) and the entry "
-        "point (`__main__.py`).",
+        "notebooks' figures (`figures/`, but for a run's own, `figures/training.py`) "
+        "and the entry point (`__main__.py`). The benchmark and this tool live in "
+        "`tools/`, outside the package.",
         "",
         "## Running it",
         "",
@@ -144,7 +144,7 @@ def render_page(results, verdicts):
         "but run none of it (a child forked after TensorFlow has run ops hangs), so "
         "a mutant costs its tests, not a TensorFlow import. A fixture shared by many "
         "tests (a trained run) is made once per test while mutmut maps which test "
-        "reaches which function (`tests/conftest.py`, `shared`), so every test that "
+        "reaches which function (`tests/support/helpers.py`, `shared`), so every test that "
         "reads it is credited. Code that runs only on JAX or PyTorch is reached by "
         "the tests only there: `make mutate-survivors BACKEND=jax` runs mutmut in that "
         "environment, in a copy of the repository (`build/mutation-jax/`), and a "
