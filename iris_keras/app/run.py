@@ -206,6 +206,18 @@ def _train_in(folder, recipe, options, started):
         **_run_record(recipe, fit_data, validation_data, test_data),
         "epochs_run": len(backup.history["loss"]),
         "resumed_from_epoch": initial_epoch,
+        **_where_and_how_long(device, strategy, fit_seconds, started),
+        "output_dir": str(folder),
+        "tensorboard_logs": str(folder / TENSORBOARD_DIR) if options.tensorboard else None,
+    }
+    write_artifacts(folder, backup.history, metrics, recipe)
+    discard_backup(backup.backup_dir)
+    return metrics
+
+
+def _where_and_how_long(device, strategy, fit_seconds, started):
+    """What `metrics.json` records of the software, the device, the distribution and the time."""
+    return {
         "backend": backend.name(),
         "versions": library_versions(),
         "device": device,
@@ -214,12 +226,7 @@ def _train_in(folder, recipe, options, started):
             "fit_seconds": round(fit_seconds, 3),
             "total_seconds": round(time.perf_counter() - started, 3),
         },
-        "output_dir": str(folder),
-        "tensorboard_logs": str(folder / TENSORBOARD_DIR) if options.tensorboard else None,
     }
-    write_artifacts(folder, backup.history, metrics, recipe)
-    discard_backup(backup.backup_dir)
-    return metrics
 
 
 def _extra_callbacks(folder, options):

@@ -125,22 +125,7 @@ def run(modules, *, marker, survivors=False, size=None, seed=0, jobs=1, fresh=Fa
     modules = [check_module(module) for module in modules or CORE_MODULES]
     entries = {} if fresh else load_results()["modules"]
     sampled = None if size is None else {"size": size, "seed": seed}
-    names = []
-    if survivors:
-        alive = [entries.get(module, {}) for module in modules]
-        verdicts = load_verdicts()
-        names += [
-            name
-            for entry in alive
-            for name in [*entry.get("survived", []), *entry.get("no_tests", [])]
-            if name not in verdicts
-        ]
-    if size is not None:
-        for module in modules:
-            drawn = sample(module, all_mutants(module), size, seed)
-            names += untested(drawn, entries.get(module))
-    if not (survivors or size is not None):
-        names = list(map(mutant_pattern, modules))
+    names = _names_to_test(modules, entries, survivors=survivors, size=size, seed=seed)
     if not names:
         print(
             f"docs/developers/mutation.json has an outcome for every mutant of the sample of "
@@ -177,6 +162,27 @@ def run(modules, *, marker, survivors=False, size=None, seed=0, jobs=1, fresh=Fa
         previous=entries if fresh else None,  # else what is recorded by then (another backend)
         jobs=jobs,
     )
+
+
+def _names_to_test(modules, entries, *, survivors, size, seed):
+    """The mutmut names `run` tests: survivors, an untested sample, or whole modules."""
+    names = []
+    if survivors:
+        alive = [entries.get(module, {}) for module in modules]
+        verdicts = load_verdicts()
+        names += [
+            name
+            for entry in alive
+            for name in [*entry.get("survived", []), *entry.get("no_tests", [])]
+            if name not in verdicts
+        ]
+    if size is not None:
+        for module in modules:
+            drawn = sample(module, all_mutants(module), size, seed)
+            names += untested(drawn, entries.get(module))
+    if not (survivors or size is not None):
+        names = list(map(mutant_pattern, modules))
+    return names
 
 
 def collect(
