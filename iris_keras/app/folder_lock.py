@@ -1,28 +1,26 @@
 """One writer per output folder: an OS lock that a killed run can never leave behind.
 
-`hold(folder)` takes an exclusive `fcntl.flock` on `<folder>/.lock`, the way
-trusted tools guard a folder, and keeps it for its `with` block. A second
-process that asks for the same folder is refused at once with a one-line
-`FolderBusyError` naming the folder and the process holding it; it changes
-nothing in the folder. The kernel releases the lock when the holder exits,
-however it exits: a run killed with SIGKILL leaves at most the file `.lock`,
-which the next run takes over at once.
+`hold(folder)` takes an exclusive lock on `<folder>/.lock` with
+[filelock](https://py-filelock.readthedocs.io), the cross-platform library
+pip and tox use (`flock` on Linux and macOS, `LockFileEx` on Windows), and
+keeps it for its `with` block. A second process that asks for the same
+folder is refused at once with a one-line `FolderBusyError` naming the
+folder and the process holding it; it changes nothing in the folder. The
+operating system releases the lock when the holder exits, however it exits:
+a run killed with SIGKILL (or from the Task Manager) leaves at most two small
+files, which the next run takes over at once.
 
-Inside one process the lock is re-entrant: `iris-keras train` takes it
-before importing TensorFlow (so a refused run leaves in a fraction of a
-second), and `train_recipe` takes it again for library callers.
+Inside one process the lock is re-entrant: `iris-keras study` and library
+callers may take it around code that takes it again.
 
-After locking, the holder writes its PID and command line into the file,
-for the refusal message; on release it removes the file, so a finished run
-leaves only its artifacts. The lock is released only after the removal,
-and a process that locked a file someone removed meanwhile starts over:
-
-    lock(fd); if inode(fd) != inode(path): close(fd) and retry
+Once it holds the lock, the holder writes its PID and command line into
+`<folder>/.lock.holder`, for the refusal message; on release it removes both
+files while it still holds the lock (filelock checks that the file it locked
+was not removed meanwhile, and tries again if it was), so a finished run
+leaves only its artifacts.
 """
 
 import contextlib
-import errno
-import fcntl
 import json
 import os
 import shlex
@@ -33,7 +31,8 @@ from pathlib import Path
 from iris_keras.errors import IrisKerasError
 
 LOCK_NAME = ".lock"
-_held = {}  # (st_dev, st_ino) of a folder -> [descriptor, depth], this process's locks
+HOLDER_NAME = ".lock.holder"
+_held = {}  # (st_dev, st_ino) of a folder -> [FileLock, depth], this process's locks
 
 
 class FolderBusyError(IrisKerasError):
@@ -60,10 +59,10 @@ def hold(folder, *, command=None):
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     with hold(folder) as lock:
-    ...         print(lock.name, lock.exists())
-    ...     print(lock.exists())
-    .lock True
-    False
+    ...         print(lock.name, lock.exists(), holder(folder)["pid"] == os.getpid())
+    ...     print(lock.exists(), holder(folder))
+    .lock True True
+    False None
     """
     folder = Path(folder)
     path = folder / LOCK_NAME
@@ -75,54 +74,49 @@ def hold(folder, *, command=None):
         finally:
             _held[key][1] -= 1
         return
-    descriptor = _acquire(folder, path, command)
-    _held[key] = [descriptor, 1]
+    lock = _acquire(folder, path)
+    record = {"pid": os.getpid(), "command": command or shlex.join(sys.orig_argv)}
+    (folder / HOLDER_NAME).write_text(json.dumps(record) + "\n", encoding="utf-8")
+    _held[key] = [lock, 1]
     try:
         yield path
     finally:
         del _held[key]
-        with contextlib.suppress(OSError):
-            path.unlink()  # while still locked: no one can take a file we are removing
-        os.close(descriptor)  # releases the lock
+        for name in (HOLDER_NAME, LOCK_NAME):  # while still locked: they are ours
+            with contextlib.suppress(OSError):  # Windows removes .lock on release itself
+                (folder / name).unlink()
+        lock.release()
 
 
 def holder(folder):
     """The `{"pid", "command"}` that the holder of `folder`'s lock wrote, or `None`."""
     try:
-        return _parse((Path(folder) / LOCK_NAME).read_text(encoding="utf-8"))
+        return _parse((Path(folder) / HOLDER_NAME).read_bytes().decode("utf-8", "replace"))
     except OSError:
         return None
 
 
-def _acquire(folder, path, command):
-    while True:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as error:
-            busy = error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
-            info = _wait_for_holder(descriptor) if busy else None
-            os.close(descriptor)
-            if busy:
-                raise FolderBusyError(_busy_message(folder, path, info)) from None
-            raise IrisKerasError(
-                f"Received an invalid value for `output`, expected a folder that supports "
-                f"file locks. Received: output='{folder}' ({error.strerror}). "
-                "Choose an --output on a local disk."
-            ) from None
-        if _same_file(descriptor, path):
-            break
-        os.close(descriptor)  # locked a file its holder removed while releasing it
-    record = {"pid": os.getpid(), "command": command or shlex.join(sys.orig_argv)}
-    os.ftruncate(descriptor, 0)
-    os.pwrite(descriptor, (json.dumps(record) + "\n").encode(), 0)
-    return descriptor
+def _acquire(folder, path):
+    import filelock
+
+    lock = filelock.FileLock(path, timeout=0, thread_local=False, fallback_to_soft=False)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise FolderBusyError(_busy_message(folder, path, _wait_for_holder(folder))) from None
+    except OSError as error:
+        raise IrisKerasError(
+            f"Received an invalid value for `output`, expected a folder that supports "
+            f"file locks. Received: output='{folder}' ({error.strerror}). "
+            "Choose an --output on a local disk."
+        ) from None
+    return lock
 
 
-def _wait_for_holder(descriptor, *, attempts=50):
+def _wait_for_holder(folder, *, attempts=50):
     """The live holder's record; the holder writes it just after locking, so wait briefly."""
     for _ in range(attempts):
-        info = _parse(os.pread(descriptor, 4096, 0).decode("utf-8", "replace"))
+        info = holder(folder)
         if info is not None and _alive(info["pid"]):
             return info
         time.sleep(0.01)
@@ -151,6 +145,9 @@ def _parse(text):
 
 
 def _alive(pid):
+    """Whether the process `pid` runs, on POSIX and on Windows."""
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there
+        return _alive_on_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -160,13 +157,18 @@ def _alive(pid):
     return True
 
 
-def _same_file(descriptor, path):
-    try:
-        on_disk = os.stat(path)
-    except FileNotFoundError:
+def _alive_on_windows(pid):
+    import ctypes
+
+    synchronize, still_running = 0x00100000, 0x00000102
+    kernel32 = ctypes.windll.kernel32
+    handle = kernel32.OpenProcess(synchronize, False, pid)
+    if not handle:
         return False
-    opened = os.fstat(descriptor)
-    return (opened.st_dev, opened.st_ino) == (on_disk.st_dev, on_disk.st_ino)
+    try:
+        return kernel32.WaitForSingleObject(handle, 0) == still_running
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def _folder_key(folder):

@@ -10,7 +10,7 @@ import pytest
 
 from iris_keras.app import artifacts, folder_lock
 from iris_keras.app.cli import main
-from iris_keras.app.folder_lock import LOCK_NAME, FolderBusyError, hold, holder
+from iris_keras.app.folder_lock import HOLDER_NAME, LOCK_NAME, FolderBusyError, hold, holder
 from tests.support.helpers import cli_command, folder_snapshot, held_by_another_process
 
 # Holds the lock without writing its record, as a holder does for a moment after locking.
@@ -70,7 +70,7 @@ def test_a_holder_that_has_not_written_its_pid_yet(tmp_path):
         pass
 
 
-def test_sigkill_leaves_the_file_but_not_the_lock(tmp_path):
+def test_sigkill_leaves_the_files_but_not_the_lock(tmp_path):
     child = subprocess.Popen(
         [sys.executable, "-c", HOLD_FOREVER, str(tmp_path)],
         stdout=subprocess.PIPE,
@@ -83,22 +83,7 @@ def test_sigkill_leaves_the_file_but_not_the_lock(tmp_path):
     assert holder(tmp_path)["pid"] == child.pid  # the dead holder's record stays...
     with hold(tmp_path, command="next run"):  # ...but the kernel released its lock
         assert holder(tmp_path) == {"pid": os.getpid(), "command": "next run"}
-
-
-def test_a_lock_file_removed_while_locking_is_not_trusted(tmp_path, monkeypatch):
-    """The releasing holder removed the file between our open and our lock: start over."""
-    real_flock, calls = folder_lock.fcntl.flock, []
-
-    def flock_after_removal(descriptor, operation):
-        calls.append(operation)
-        if len(calls) == 1:
-            (tmp_path / LOCK_NAME).unlink()  # what a releasing holder does
-        real_flock(descriptor, operation)
-
-    monkeypatch.setattr(folder_lock.fcntl, "flock", flock_after_removal)
-    with hold(tmp_path, command="retried") as path:
-        assert len(calls) == 2
-        assert json.loads(path.read_text())["command"] == "retried"
+    assert list(tmp_path.iterdir()) == []  # and the next run cleans both files up
 
 
 def test_leftovers_are_cleaned_only_by_the_holder(tmp_path):
@@ -154,19 +139,15 @@ def test_a_real_train_process_is_refused_while_this_test_holds_the_folder(tmp_pa
 
 
 def test_a_holders_record_with_bytes_that_are_not_utf8_is_still_read(tmp_path):
-    path = tmp_path / LOCK_NAME
+    path = tmp_path / HOLDER_NAME
     record = {"pid": os.getpid(), "command": "train"}
     path.write_bytes(json.dumps(record).encode() + b" \xff\n")
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        assert folder_lock._wait_for_holder(descriptor, attempts=1) is None  # not JSON any more
-        path.write_bytes(b'{"pid": %d, "command": "caf\xe9"}' % os.getpid())
-        assert folder_lock._wait_for_holder(descriptor, attempts=1) == {
-            "pid": os.getpid(),
-            "command": "caf\ufffd",
-        }
-    finally:
-        os.close(descriptor)
+    assert folder_lock._wait_for_holder(tmp_path, attempts=1) is None  # not JSON any more
+    path.write_bytes(b'{"pid": %d, "command": "caf\xe9"}' % os.getpid())
+    assert folder_lock._wait_for_holder(tmp_path, attempts=1) == {
+        "pid": os.getpid(),
+        "command": "caf\ufffd",
+    }
 
 
 def test_a_dead_holder_is_not_alive(monkeypatch):

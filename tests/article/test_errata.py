@@ -1,4 +1,4 @@
-"""The article's defects 1-5 (OUTLINE.md), shown against the installed Keras.
+"""The article's defects 1-5 (docs/errata.md's table), shown against the installed Keras.
 
 If a Keras release changes any of these behaviours, a test here fails and
 the errata table in docs/errata.md must be updated with it.
