@@ -14,12 +14,23 @@ Example:
 ([9.0], [6.0])
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from iris_keras import backend
 
+if TYPE_CHECKING:
+    import keras
 
-def value_and_gradient(function, x, upstream=None):
+
+def value_and_gradient(
+    function: Callable[[Any], Any], x: ArrayLike, upstream: ArrayLike | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """`function(x)` and the vector-Jacobian product `upstream · d function / dx`.
 
     For a scalar `function` and the default `upstream`, that is the gradient.
@@ -43,7 +54,9 @@ def value_and_gradient(function, x, upstream=None):
     return keras.ops.convert_to_numpy(value), keras.ops.convert_to_numpy(gradient)
 
 
-def loss_and_gradients(model, x, y):
+def loss_and_gradients(
+    model: keras.Model, x: np.ndarray, y: np.ndarray
+) -> tuple[float, list[np.ndarray]]:
     """The loss `fit` minimizes on the batch `(x, y)`, and its gradient for each trainable weight.
 
     The loss is `model.compute_loss`, computed as the backend computes it in

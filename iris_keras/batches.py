@@ -10,7 +10,7 @@ from-scratch loop of §3.3 can be fed exactly the batches Keras saw. NumPy only.
 import numpy as np
 
 
-def epoch_permutation(num_samples, *, seed, epoch):
+def epoch_permutation(num_samples: int, *, seed: int, epoch: int) -> np.ndarray:
     """The shuffled sample order of one epoch.
 
     Args:
@@ -30,7 +30,7 @@ def epoch_permutation(num_samples, *, seed, epoch):
     return np.random.default_rng([seed, epoch]).permutation(num_samples)
 
 
-def epoch_orders(num_samples, *, seed, epochs, initial_epoch=0):
+def epoch_orders(num_samples: int, *, seed: int, epochs: int, initial_epoch: int = 0) -> np.ndarray:
     """The shuffles of epochs `initial_epoch` to `epochs - 1`, one row each.
 
     Returns:
@@ -46,7 +46,7 @@ def epoch_orders(num_samples, *, seed, epochs, initial_epoch=0):
     return np.array(orders, dtype=np.int64).reshape(-1, num_samples)
 
 
-def epoch_batches(num_samples, *, batch_size, seed, epoch):
+def epoch_batches(num_samples: int, *, batch_size: int, seed: int, epoch: int) -> list[np.ndarray]:
     """The index batches of one epoch: a shuffle cut into `batch_size` pieces.
 
     The last batch is smaller when `batch_size` does not divide
@@ -59,6 +59,6 @@ def epoch_batches(num_samples, *, batch_size, seed, epoch):
     return [order[start : start + batch_size] for start in range(0, num_samples, batch_size)]
 
 
-def steps_per_epoch(num_samples, *, batch_size):
+def steps_per_epoch(num_samples: int, *, batch_size: int) -> int:
     """The number of batches in one epoch: `ceil(num_samples / batch_size)`."""
     return -(-num_samples // batch_size)

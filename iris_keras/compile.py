@@ -6,7 +6,14 @@ for one sigmoid unit, categorical cross-entropy for one-hot labels, and its
 sparse form for species indices.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from iris_keras.errors import check_choice, check_positive_float, check_unit_interval
+
+if TYPE_CHECKING:
+    import keras
 
 LOSSES = {
     "binary": "binary_crossentropy",
@@ -16,8 +23,13 @@ LOSSES = {
 
 
 def compile_model(
-    model, *, target="binary", learning_rate=0.01, momentum=0.9, steps_per_execution=1
-):
+    model: keras.Model,
+    *,
+    target: str = "binary",
+    learning_rate: float = 0.01,
+    momentum: float = 0.9,
+    steps_per_execution: int = 1,
+) -> keras.Model:
     """Compiles `model` in place with SGD, the target's cross-entropy and accuracy.
 
     The update rule, as `keras.optimizers.SGD` applies it to each weight `w`

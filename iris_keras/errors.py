@@ -12,6 +12,8 @@ traceback for an `IrisKerasError` unless `--debug` is given.
 
 import math
 import numbers
+from collections.abc import Sequence
+from typing import Any
 
 
 class IrisKerasError(ValueError):
@@ -26,7 +28,7 @@ class DivergedError(IrisKerasError):
     """Training stopped because the loss stopped being a finite number."""
 
 
-def invalid(name, expected, value, hint=""):
+def invalid(name: str, expected: str, value: Any, hint: str = "") -> UsageError:
     """Builds the one-line message for a bad `name=value`.
 
     Args:
@@ -46,28 +48,28 @@ def invalid(name, expected, value, hint=""):
     return UsageError(message)
 
 
-def check_positive_int(name, value):
+def check_positive_int(name: str, value: Any) -> int:
     """Returns `value` as an `int` if it is a positive integer, else raises."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise invalid(name, "a positive integer", value)
     return int(value)
 
 
-def check_non_negative_int(name, value):
+def check_non_negative_int(name: str, value: Any) -> int:
     """Returns `value` as an `int` if it is an integer >= 0, else raises."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
         raise invalid(name, "an integer >= 0", value)
     return int(value)
 
 
-def check_positive_float(name, value):
+def check_positive_float(name: str, value: Any) -> float:
     """Returns `value` as a `float` if it is a finite number > 0, else raises."""
     if not _is_real(value) or not math.isfinite(value) or value <= 0:
         raise invalid(name, "a positive finite number", value)
     return float(value)
 
 
-def check_unit_interval(name, value, *, closed_low, closed_high):
+def check_unit_interval(name: str, value: Any, *, closed_low: bool, closed_high: bool) -> float:
     """Returns `value` as a `float` if it lies in the interval, else raises.
 
     Args:
@@ -85,7 +87,7 @@ def check_unit_interval(name, value, *, closed_low, closed_high):
     return float(value)
 
 
-def check_choice(name, value, choices):
+def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
     """Returns `value` if it is one of `choices`, else raises."""
     if not isinstance(value, str) or value not in choices:
         accepted = ", ".join(repr(choice) for choice in choices)
@@ -93,5 +95,5 @@ def check_choice(name, value, choices):
     return value
 
 
-def _is_real(value):
+def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)

@@ -7,10 +7,19 @@ accuracy, the per-class precision and recall and the confusion matrix;
 scores exactly the same.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    import keras
 
 
-def predict_classes(model, x):
+def predict_classes(model: keras.Model, x: ArrayLike) -> np.ndarray:
     """The predicted label index of each row of `x`.
 
     A one-unit sigmoid head predicts 1 where its probability is >= 0.5 (as
@@ -28,7 +37,7 @@ def predict_classes(model, x):
     return classes_from_probabilities(probabilities)
 
 
-def classes_from_probabilities(probabilities):
+def classes_from_probabilities(probabilities: ArrayLike) -> np.ndarray:
     """The label index of each row of a model's output, as `predict_classes` decides it.
 
     Args:
@@ -44,7 +53,7 @@ def classes_from_probabilities(probabilities):
     return probabilities.argmax(axis=-1).astype(np.int64)
 
 
-def label_indices(y):
+def label_indices(y: ArrayLike) -> np.ndarray:
     """Label indices from binary, one-hot or sparse labels, shape `(n,)` int64."""
     y = np.asarray(y)
     if y.ndim == 2:
@@ -52,7 +61,9 @@ def label_indices(y):
     return y.astype(np.int64)
 
 
-def evaluate_model(model, x, y, *, class_names):
+def evaluate_model(
+    model: keras.Model, x: ArrayLike, y: ArrayLike, *, class_names: Sequence[str]
+) -> dict[str, Any]:
     """Scores a compiled model on `(x, y)`.
 
     Args:

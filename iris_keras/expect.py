@@ -15,13 +15,14 @@ notebook and fails its test.
 import contextlib
 import re
 import warnings
+from collections.abc import Iterator
 
 MAX_MESSAGE = 300
 ANSI_STYLE = re.compile(r"\x1b\[[0-9;]*m")  # Keras makes layer names bold in terminals
 
 
 @contextlib.contextmanager
-def expect_error(error_type, *, match):
+def expect_error(error_type: type[BaseException], *, match: str) -> Iterator[None]:
     """Runs the block, which must raise `error_type` with a message matching `match`.
 
     Args:
@@ -55,7 +56,7 @@ def expect_error(error_type, *, match):
 
 
 @contextlib.contextmanager
-def expect_warning(category, *, match):
+def expect_warning(category: type[Warning], *, match: str) -> Iterator[None]:
     """Runs the block, which must warn with `category` and a message matching `match`.
 
     The warning is printed rather than shown by the warnings machinery.
@@ -81,5 +82,5 @@ def expect_warning(category, *, match):
     raise AssertionError(f"Expected {category.__name__} matching {match!r}; got {seen or 'none'}.")
 
 
-def _shorten(message):
+def _shorten(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"

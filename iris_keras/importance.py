@@ -20,20 +20,30 @@ moves with every probability rather than only with a flipped answer):
 model predicts across petal length and width.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from iris_keras.datasets.iris import FEATURE_NAMES
 from iris_keras.errors import check_choice, check_non_negative_int, check_positive_int, invalid
 from iris_keras.evaluate import label_indices, predict_classes
-from iris_keras.recipes import build_for, fit_recipe, split_for
+from iris_keras.recipes import Recipe, build_for, fit_recipe, split_for
 from iris_keras.seeding import set_seed
+
+if TYPE_CHECKING:
+    import keras
+    import pandas as pd
 
 SCORINGS = ("accuracy", "neg_log_loss")
 # Keras clips probabilities to [1e-7, 1 - 1e-7] before taking logs; so do we.
 EPSILON = 1e-7
 
 
-def accuracy_score(model, x, y):
+def accuracy_score(model: keras.Model, x: ArrayLike, y: ArrayLike) -> float:
     """The fraction of rows of `x` whose predicted class is their label.
 
     Args:
@@ -47,7 +57,7 @@ def accuracy_score(model, x, y):
     return float(np.mean(predict_classes(model, x) == label_indices(y)))
 
 
-def neg_log_loss_score(model, x, y):
+def neg_log_loss_score(model: keras.Model, x: ArrayLike, y: ArrayLike) -> float:
     """Minus the mean cross-entropy of the model's probabilities (higher is better).
 
     Binary cross-entropy for a one-unit sigmoid head, categorical
@@ -78,8 +88,15 @@ PETAL, SEPAL = ("petal_length", "petal_width"), ("sepal_length", "sepal_width")
 
 
 def permutation_importance(
-    model, x, y, *, n_repeats=10, seed=0, scoring="accuracy", feature_names=FEATURE_NAMES
-):
+    model: keras.Model,
+    x: ArrayLike,
+    y: ArrayLike,
+    *,
+    n_repeats: int = 10,
+    seed: int = 0,
+    scoring: str = "accuracy",
+    feature_names: Sequence[str] = FEATURE_NAMES,
+) -> pd.DataFrame:
     """How much the model's score drops when each measurement is shuffled.
 
     Each feature column of `x` is shuffled `n_repeats` times (the other
@@ -137,7 +154,9 @@ def permutation_importance(
     )
 
 
-def importance_by_seed(recipe, seeds, *, n_repeats=10, scoring="accuracy"):
+def importance_by_seed(
+    recipe: Recipe, seeds: Iterable[int], *, n_repeats: int = 10, scoring: str = "accuracy"
+) -> tuple[pd.DataFrame, dict[int, keras.Model]]:
     """Trains `recipe` once per seed and measures each model's permutation importance.
 
     Each model is trained as `iris-keras train` trains it (the seed fixes
@@ -182,7 +201,7 @@ def importance_by_seed(recipe, seeds, *, n_repeats=10, scoring="accuracy"):
     return pd.concat(frames, ignore_index=True)[[*columns, "test_accuracy"]], models
 
 
-def petal_over_sepal_margin(frame):
+def petal_over_sepal_margin(frame: pd.DataFrame) -> pd.Series:
     """Per seed, the smaller petal importance minus the larger sepal importance.
 
     Positive on a seed means that shuffling either petal measurement costs
@@ -198,7 +217,9 @@ def petal_over_sepal_margin(frame):
     return table[list(PETAL)].min(axis=1) - table[list(SEPAL)].max(axis=1)
 
 
-def _check_data(x, y, feature_names):
+def _check_data(
+    x: ArrayLike, y: ArrayLike, feature_names: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=np.float32)
     if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] != len(feature_names):
         expected = f"an array of shape (n, {len(feature_names)}), n >= 1, one column per feature"

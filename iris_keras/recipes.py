@@ -25,8 +25,13 @@ Each of the article's steps, applied to a recipe: `split_for` (§4.1),
 `build_for` (§4.2–4.3) and `fit_recipe` (§4.4).
 """
 
+from __future__ import annotations
+
 import contextlib
 import dataclasses
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from iris_keras.batches import steps_per_epoch
 from iris_keras.compile import compile_model
@@ -44,7 +49,12 @@ from iris_keras.model import HIDDEN_UNITS, build_model
 from iris_keras.seeding import DEFAULT_SEED
 from iris_keras.train import fit_model
 
+if TYPE_CHECKING:
+    import keras
+
 VALIDATIONS = ("test", "split")
+# `(features, labels)`: the training, validation or test flowers.
+Data = tuple[np.ndarray, np.ndarray]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,7 +81,7 @@ class Recipe:
     positive_class: str = DEFAULT_POSITIVE_CLASS
     validation: str = "test"
     validation_size: float = 0.2
-    units: tuple = HIDDEN_UNITS
+    units: tuple[int, ...] = HIDDEN_UNITS
     standardize: bool = True
     epochs: int = 100
     batch_size: int = 32
@@ -80,7 +90,7 @@ class Recipe:
     test_size: float = 0.2
     seed: int = DEFAULT_SEED
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         check_choice("target", self.target, ("binary", "onehot"))
         check_choice("positive_class", self.positive_class, SPECIES)
         check_choice("validation", self.validation, VALIDATIONS)
@@ -100,17 +110,17 @@ class Recipe:
         check_non_negative_int("seed", self.seed)
 
     @property
-    def class_names(self):
+    def class_names(self) -> tuple[str, ...]:
         """The name of each label index."""
         return class_names(target=self.target, positive_class=self.positive_class)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         """Every field as JSON-able values (`units` as a list), for metrics and fingerprints."""
         fields = dataclasses.asdict(self)
         fields["units"] = list(self.units)
         return fields
 
-    def load_data_kwargs(self):
+    def load_data_kwargs(self) -> dict[str, Any]:
         """The keyword arguments of `iris.load_data` for this recipe."""
         return {
             "target": self.target,
@@ -126,7 +136,7 @@ RECIPES = {
 }
 
 
-def get_recipe(name, **overrides):
+def get_recipe(name: str, **overrides: Any) -> Recipe:
     """A recipe by name, with some fields replaced.
 
     Args:
@@ -150,7 +160,7 @@ def get_recipe(name, **overrides):
     )
 
 
-def split_for(recipe):
+def split_for(recipe: Recipe) -> tuple[Data, Data, Data]:
     """Loads the data a recipe trains, validates and tests on.
 
     Returns:
@@ -166,7 +176,7 @@ def split_for(recipe):
     return (x_fit, y_fit), (x_val, y_val), (x_test, y_test)
 
 
-def build_for(recipe, x_fit, *, strategy=None):
+def build_for(recipe: Recipe, x_fit: np.ndarray, *, strategy: Any = None) -> keras.Model:
     """Builds and compiles the recipe's model, adapted to the training features.
 
     The model runs one epoch's batches per compiled call
@@ -205,7 +215,9 @@ def build_for(recipe, x_fit, *, strategy=None):
         )
 
 
-def fit_recipe(model, recipe, fit_data, validation_data, **fit_kwargs):
+def fit_recipe(
+    model: keras.Model, recipe: Recipe, fit_data: Data, validation_data: Data, **fit_kwargs: Any
+) -> keras.callbacks.History:
     """Runs `fit_model` with the recipe's epochs, batch size and seed.
 
     Args:

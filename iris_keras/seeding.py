@@ -9,7 +9,7 @@ from iris_keras.errors import check_non_negative_int
 DEFAULT_SEED = 42
 
 
-def set_seed(seed=DEFAULT_SEED):
+def set_seed(seed: int = DEFAULT_SEED) -> int:
     """Seeds Python's `random`, NumPy and Keras, and makes the backend's ops deterministic.
 
     `keras.utils.set_random_seed` seeds `random`, `numpy.random` and the

@@ -35,9 +35,9 @@ def atomic_path(path):
         A `pathlib.Path` to write to.
     """
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=f"-{path.name}", dir=path.parent)
+    handle, name = tempfile.mkstemp(prefix=".tmp-", suffix=f"-{path.name}", dir=path.parent)
     os.close(handle)
-    temporary = Path(temporary)
+    temporary = Path(name)
     os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would make artifacts private
     try:
         yield temporary

@@ -32,7 +32,7 @@ from iris_keras.errors import IrisKerasError
 
 LOCK_NAME = ".lock"
 HOLDER_NAME = ".lock.holder"
-_held = {}  # (st_dev, st_ino) of a folder -> [FileLock, depth], this process's locks
+_held: dict[tuple[int, int], list] = {}  # a folder's (st_dev, st_ino) -> [FileLock, depth]
 
 
 class FolderBusyError(IrisKerasError):
@@ -161,7 +161,7 @@ def _alive_on_windows(pid):
     import ctypes
 
     synchronize, still_running = 0x00100000, 0x00000102
-    kernel32 = ctypes.windll.kernel32
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]  # Windows only
     handle = kernel32.OpenProcess(synchronize, False, pid)
     if not handle:
         return False

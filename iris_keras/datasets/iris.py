@@ -13,9 +13,13 @@ The article calls its task "binary" while iris has three species, so the
 `target` option says which task the labels are for.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from iris_keras.errors import (
     check_choice,
@@ -24,6 +28,9 @@ from iris_keras.errors import (
     invalid,
 )
 from iris_keras.seeding import DEFAULT_SEED
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FEATURE_NAMES = ("sepal_length", "sepal_width", "petal_length", "petal_width")
 SPECIES = ("setosa", "versicolor", "virginica")
@@ -34,11 +41,11 @@ NUM_SAMPLES = 150
 
 def load_data(
     *,
-    target="binary",
-    positive_class=DEFAULT_POSITIVE_CLASS,
-    test_size=0.2,
-    seed=DEFAULT_SEED,
-):
+    target: str = "binary",
+    positive_class: str = DEFAULT_POSITIVE_CLASS,
+    test_size: float = 0.2,
+    seed: int = DEFAULT_SEED,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Loads iris as `(x_train, y_train), (x_test, y_test)`.
 
     The split is stratified by species, so each split keeps the 1:1:1 ratio,
@@ -80,7 +87,9 @@ def load_data(
     )
 
 
-def encode_labels(species, *, target="binary", positive_class=DEFAULT_POSITIVE_CLASS):
+def encode_labels(
+    species: ArrayLike, *, target: str = "binary", positive_class: str = DEFAULT_POSITIVE_CLASS
+) -> np.ndarray:
     """Encodes species indices (0, 1, 2) for a `target`, as `load_data` does.
 
     Args:
@@ -100,7 +109,9 @@ def encode_labels(species, *, target="binary", positive_class=DEFAULT_POSITIVE_C
     return species
 
 
-def class_names(*, target="binary", positive_class=DEFAULT_POSITIVE_CLASS):
+def class_names(
+    *, target: str = "binary", positive_class: str = DEFAULT_POSITIVE_CLASS
+) -> tuple[str, ...]:
     """The names of the label values, in label order.
 
     Returns:
@@ -112,7 +123,7 @@ def class_names(*, target="binary", positive_class=DEFAULT_POSITIVE_CLASS):
     return SPECIES
 
 
-def load_frame():
+def load_frame() -> pd.DataFrame:
     """The whole data set as a pandas DataFrame, for tables and plots.
 
     Returns:
@@ -128,7 +139,9 @@ def load_frame():
     return frame
 
 
-def train_validation_split(x, y, *, validation_size=0.2, seed=DEFAULT_SEED):
+def train_validation_split(
+    x: np.ndarray, y: np.ndarray, *, validation_size: float = 0.2, seed: int = DEFAULT_SEED
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """Carves a stratified validation split out of the training data.
 
     The corrected recipe uses it so that the test set stays untouched until
@@ -156,7 +169,9 @@ def train_validation_split(x, y, *, validation_size=0.2, seed=DEFAULT_SEED):
     return (x_fit, y_fit), (x_val, y_val)
 
 
-def _check_options(target, positive_class, test_size, seed):
+def _check_options(
+    target: str, positive_class: str, test_size: float, seed: int
+) -> tuple[str, str, float, int]:
     target = check_choice("target", target, TARGETS)
     positive_class = check_choice("positive_class", positive_class, SPECIES)
     test_size = check_unit_interval("test_size", test_size, closed_low=False, closed_high=False)
@@ -172,7 +187,7 @@ def _check_options(target, positive_class, test_size, seed):
     return target, positive_class, test_size, seed
 
 
-def _load_arrays():
+def _load_arrays() -> tuple[np.ndarray, np.ndarray]:
     from sklearn.datasets import load_iris
 
     bunch = load_iris()

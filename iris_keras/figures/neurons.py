@@ -31,7 +31,8 @@ def plot_network(widths, *, names=None):
             for x1, y1 in right:
                 axes.plot([x0, x1], [y0, y1], color="0.75", linewidth=0.8, zorder=1)
     for column, units in enumerate(positions):
-        axes.scatter(*zip(*units, strict=True), s=500, color=f"C{column}", zorder=2)
+        xs, ys = zip(*units, strict=True)
+        axes.scatter(xs, ys, s=500, color=f"C{column}", zorder=2)
         if names:
             axes.text(column, -(tallest + 1) / 2, names[column], ha="center", va="top")
     axes.set_axis_off()

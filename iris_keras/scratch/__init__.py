@@ -25,7 +25,7 @@ True
 """
 
 from iris_keras.scratch import activations, descent, layers, losses
-from iris_keras.scratch.fit import fit, fit_recipe
+from iris_keras.scratch.fit import fit, fit_as_recipe
 from iris_keras.scratch.from_keras import params_from_model
 from iris_keras.scratch.network import backward, flatten, forward, loss_and_gradients
 from iris_keras.scratch.optimizer import sgd_step
@@ -35,7 +35,7 @@ __all__ = [
     "backward",
     "descent",
     "fit",
-    "fit_recipe",
+    "fit_as_recipe",
     "flatten",
     "forward",
     "layers",

@@ -19,48 +19,48 @@ import numpy as np
 from iris_keras.errors import check_choice
 
 
-def sigmoid(z):
+def sigmoid(z: np.ndarray) -> np.ndarray:
     """`sigmoid(z) = 1 / (1 + exp(-z))`, written `exp(-log(1 + exp(-z)))` so it never overflows."""
     return np.exp(-np.logaddexp(0.0, -z))
 
 
-def sigmoid_derivative(z):
+def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
     """`sigmoid'(z) = sigmoid(z) * (1 - sigmoid(z))`."""
     s = sigmoid(z)
     return s * (1.0 - s)
 
 
-def tanh(z):
+def tanh(z: np.ndarray) -> np.ndarray:
     """`tanh(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z))`."""
     return np.tanh(z)
 
 
-def tanh_derivative(z):
+def tanh_derivative(z: np.ndarray) -> np.ndarray:
     """`tanh'(z) = 1 - tanh(z) ** 2`."""
     return 1.0 - np.tanh(z) ** 2
 
 
-def relu(z):
+def relu(z: np.ndarray) -> np.ndarray:
     """`relu(z) = max(z, 0)`."""
     return np.maximum(z, 0.0)
 
 
-def relu_derivative(z):
+def relu_derivative(z: np.ndarray) -> np.ndarray:
     """`relu'(z) = 1 where z > 0, else 0` (TensorFlow also takes 0 at z = 0)."""
     return (z > 0).astype(np.result_type(z, np.float32))
 
 
-def linear(z):
+def linear(z: np.ndarray) -> np.ndarray:
     """`linear(z) = z`: a `Dense` layer without activation."""
     return np.asarray(z)
 
 
-def linear_derivative(z):
+def linear_derivative(z: np.ndarray) -> np.ndarray:
     """`linear'(z) = 1`."""
     return np.ones_like(z)
 
 
-def softmax(z):
+def softmax(z: np.ndarray) -> np.ndarray:
     """`softmax(z)_i = exp(z_i) / sum_j exp(z_j)` along the last axis.
 
     Shifting `z` by its row maximum changes nothing mathematically and keeps
@@ -70,7 +70,7 @@ def softmax(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def softmax_backward(z, upstream):
+def softmax_backward(z: np.ndarray, upstream: np.ndarray) -> np.ndarray:
     """The gradient with respect to `z` of a loss whose gradient at `softmax(z)` is `upstream`.
 
     With `s = softmax(z)`, `ds_i/dz_j = s_i * (δ_ij - s_j)`, so
@@ -90,7 +90,7 @@ ELEMENTWISE = {
 NAMES = (*ELEMENTWISE, "softmax")
 
 
-def activate(name, z):
+def activate(name: str, z: np.ndarray) -> np.ndarray:
     """Applies the activation called `name` to `z`.
 
     Args:
@@ -107,7 +107,7 @@ def activate(name, z):
     return softmax(z) if name == "softmax" else ELEMENTWISE[name][0](z)
 
 
-def activation_backward(name, z, upstream):
+def activation_backward(name: str, z: np.ndarray, upstream: np.ndarray) -> np.ndarray:
     """The chain rule through an activation: `dL/dz` from `dL/da`, with `a = f(z)`.
 
     Element-wise activations: `dL/dz = dL/da * f'(z)`; softmax: `softmax_backward`.

@@ -11,24 +11,34 @@ with curvatures `(1, 20)` is steep across and flat along: with the article's
 `sqrt(0.9) ≈ 0.95` per step (the modulus of its damped oscillation).
 """
 
+from collections.abc import Callable
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from iris_keras.scratch.optimizer import sgd_step
 
 CURVATURES = (1.0, 20.0)
 
 
-def bowl(w, curvatures=CURVATURES):
+def bowl(w: ArrayLike, curvatures: tuple[float, ...] = CURVATURES) -> np.ndarray:
     """`0.5 * sum(curvatures * w ** 2)` over the last axis of `w` (any leading shape)."""
     return 0.5 * np.sum(np.asarray(curvatures) * np.asarray(w) ** 2, axis=-1)
 
 
-def bowl_gradient(w, curvatures=CURVATURES):
+def bowl_gradient(w: ArrayLike, curvatures: tuple[float, ...] = CURVATURES) -> np.ndarray:
     """`curvatures * w`, the gradient of `bowl`."""
     return np.asarray(curvatures) * np.asarray(w)
 
 
-def descent_path(start, *, steps, learning_rate=0.01, momentum=0.0, gradient=bowl_gradient):
+def descent_path(
+    start: ArrayLike,
+    *,
+    steps: int,
+    learning_rate: float = 0.01,
+    momentum: float = 0.0,
+    gradient: Callable[[np.ndarray], np.ndarray] = bowl_gradient,
+) -> np.ndarray:
     """The points `sgd_step` visits from `start`.
 
     Args:

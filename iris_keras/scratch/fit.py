@@ -10,27 +10,36 @@ epoch that depends only on `seed` and the epoch), so from the same initial
 weights the two loops can be compared step for step.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from iris_keras.batches import epoch_batches
 from iris_keras.compile import LOSSES
 from iris_keras.errors import check_positive_int, invalid
+from iris_keras.scratch.layers import Params
 from iris_keras.scratch.network import loss_and_gradients
 from iris_keras.scratch.optimizer import sgd_step
 
+if TYPE_CHECKING:
+    from iris_keras.recipes import Recipe
+
 
 def fit(
-    params,
-    x,
-    y,
+    params: Params,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
-    loss,
-    epochs=100,
-    batch_size=32,
-    learning_rate=0.01,
-    momentum=0.9,
-    seed=0,
-):
+    loss: str,
+    epochs: int = 100,
+    batch_size: int = 32,
+    learning_rate: float = 0.01,
+    momentum: float = 0.9,
+    seed: int = 0,
+) -> tuple[Params, dict[str, list[float]]]:
     """Trains `params` by mini-batch SGD with momentum, as `fit_model` trains a Keras model.
 
     Args:
@@ -69,7 +78,8 @@ def fit(
         raise invalid(
             "y", f"as many labels as rows of x ({len(x)})", f"{len(y)} labels of shape {y.shape}"
         )
-    velocity, history = None, {"loss": []}
+    velocity: Params | None = None
+    history: dict[str, list[float]] = {"loss": []}
     for epoch in range(epochs):
         total = 0.0
         for batch in epoch_batches(len(x), batch_size=batch_size, seed=seed, epoch=epoch):
@@ -82,11 +92,13 @@ def fit(
     return params, history
 
 
-def fit_recipe(params, recipe, x, y):
+def fit_as_recipe(
+    params: Params, recipe: Recipe, x: ArrayLike, y: ArrayLike
+) -> tuple[Params, dict[str, list[float]]]:
     """`fit` with a recipe's loss, epochs, batch size, optimizer and seed.
 
     From the same initial weights and data it trains as
-    `iris_keras.run.fit_recipe` trains the recipe's Keras model.
+    `iris_keras.recipes.fit_recipe` trains the recipe's Keras model.
 
     Args:
         params: the initial weights, e.g. `params_from_model(model)`.

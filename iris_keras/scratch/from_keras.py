@@ -4,10 +4,18 @@
 the NumPy implementation with Keras on the very same weights.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from iris_keras.errors import invalid
 from iris_keras.scratch.activations import NAMES
+from iris_keras.scratch.layers import Layer, Params
+
+if TYPE_CHECKING:
+    import keras
 
 SUPPORTED = (
     "a built keras.Sequential of Dense layers with a bias and an activation in "
@@ -15,7 +23,7 @@ SUPPORTED = (
 )
 
 
-def params_from_model(model):
+def params_from_model(model: keras.Model) -> Params:
     """The weights, biases and activation names of a `Sequential` of `Dense` layers, as NumPy.
 
     A `Normalization` layer in first place (as `build_model` adds) becomes a
@@ -74,7 +82,7 @@ def params_from_model(model):
     return params
 
 
-def _dense(layer):
+def _dense(layer: keras.layers.Dense) -> Layer:
     activation = layer.activation.__name__
     if not layer.use_bias:
         raise invalid("model", SUPPORTED, f"Dense layer '{layer.name}' without a bias")
@@ -90,5 +98,5 @@ def _dense(layer):
     }
 
 
-def _float64(weight):
+def _float64(weight: Any) -> np.ndarray:
     return np.array(weight, dtype=np.float64)

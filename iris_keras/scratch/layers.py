@@ -17,10 +17,20 @@ and back-propagation turns the gradient of the loss at the output,
 with no trainable weights.
 """
 
+from typing import Any
+
+import numpy as np
+
 from iris_keras.scratch.activations import activate, activation_backward
 
+# One layer of a network, as `params_from_model` gives it (see `network`), and a network.
+Layer = dict[str, Any]
+Params = list[Layer]
 
-def dense_forward(x, W, b, activation):
+
+def dense_forward(
+    x: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str
+) -> tuple[np.ndarray, np.ndarray]:
     """One dense layer: `z = x @ W + b`, `a = f(z)`.
 
     Args:
@@ -42,7 +52,15 @@ def dense_forward(x, W, b, activation):
     return z, activate(activation, z)
 
 
-def dense_backward(x, W, z, upstream, activation, *, from_z=False):
+def dense_backward(
+    x: np.ndarray,
+    W: np.ndarray,
+    z: np.ndarray,
+    upstream: np.ndarray,
+    activation: str,
+    *,
+    from_z: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The chain rule through one dense layer.
 
     Args:
@@ -62,7 +80,7 @@ def dense_backward(x, W, z, upstream, activation, *, from_z=False):
     return x.T @ dz, dz.sum(axis=0), dz @ W.T
 
 
-def standardize_forward(x, mean, std):
+def standardize_forward(x: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
     """`(x - mean) / std`, per feature: Keras's `Normalization` layer.
 
     Keras divides by `max(sqrt(variance), 1e-7)`; `params_from_model` stores
@@ -71,6 +89,6 @@ def standardize_forward(x, mean, std):
     return (x - mean) / std
 
 
-def standardize_backward(upstream, std):
+def standardize_backward(upstream: np.ndarray, std: np.ndarray) -> np.ndarray:
     """`dL/dx = dL/dy / std`: the input gradient of `standardize_forward`."""
     return upstream / std

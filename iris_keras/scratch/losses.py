@@ -29,6 +29,7 @@ Keras computes cross-entropy in one of two ways, and so does this module:
 """
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from iris_keras.backend import caches_logits
 from iris_keras.errors import check_choice, invalid
@@ -40,26 +41,26 @@ EPSILON = 1e-7  # keras.config.epsilon()
 ONE_MINUS_EPSILON = float(np.float32(1.0 - EPSILON))
 
 
-def mean_squared_error(y_true, y_pred):
+def mean_squared_error(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """`mean((y_pred - y_true) ** 2)` over every element."""
     y_true, y_pred = check_pair(y_true, y_pred)
     return np.mean((y_pred - y_true) ** 2)
 
 
-def mean_squared_error_gradient(y_true, y_pred):
+def mean_squared_error_gradient(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     """`dL/dy_pred = 2 * (y_pred - y_true) / (n * k)`."""
     y_true, y_pred = check_pair(y_true, y_pred)
     return 2.0 * (y_pred - y_true) / y_pred.size
 
 
-def binary_crossentropy(y_true, y_pred):
+def binary_crossentropy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """`mean(-(y log p + (1 - y) log(1 - p)))` with `p = clip(y_pred, 1e-7, 1 - 1e-7)`."""
     y_true, y_pred = check_pair(y_true, y_pred)
     p = np.clip(y_pred, EPSILON, ONE_MINUS_EPSILON)
     return np.mean(-(y_true * np.log(p) + (1.0 - y_true) * np.log(1.0 - p)))
 
 
-def binary_crossentropy_gradient(y_true, y_pred):
+def binary_crossentropy_gradient(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     """`dL/dy_pred = (-y / p + (1 - y) / (1 - p)) / (n * k)` where unclipped, else 0."""
     y_true, y_pred = check_pair(y_true, y_pred)
     p = np.clip(y_pred, EPSILON, ONE_MINUS_EPSILON)
@@ -67,14 +68,14 @@ def binary_crossentropy_gradient(y_true, y_pred):
     return inside * (-y_true / p + (1.0 - y_true) / (1.0 - p)) / y_pred.size
 
 
-def categorical_crossentropy(y_true, y_pred):
+def categorical_crossentropy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     """`mean(-sum(y log p, axis=-1))` with `p = clip(y_pred / sum(y_pred), 1e-7, 1 - 1e-7)`."""
     y_true, y_pred = check_pair(y_true, y_pred)
     p = np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), EPSILON, ONE_MINUS_EPSILON)
     return np.mean(-(y_true * np.log(p)).sum(axis=-1))
 
 
-def categorical_crossentropy_gradient(y_true, y_pred):
+def categorical_crossentropy_gradient(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     """The gradient through the rescaling `q = y_pred / s`, `s = sum(y_pred)`, and the clip.
 
     The chain rule through `log(clip(q))`, then through the rescaling:
@@ -90,19 +91,19 @@ def categorical_crossentropy_gradient(y_true, y_pred):
     return (g - (g * q).sum(axis=-1, keepdims=True)) / s
 
 
-def binary_crossentropy_from_logits(y_true, z):
+def binary_crossentropy_from_logits(y_true: ArrayLike, z: ArrayLike) -> float:
     """`mean(max(z, 0) - z * y + log(1 + exp(-|z|)))`: sigmoid cross-entropy, stable for any `z`."""
     y_true, z = check_pair(y_true, z)
     return np.mean(np.maximum(z, 0.0) - z * y_true + np.log1p(np.exp(-np.abs(z))))
 
 
-def binary_crossentropy_from_logits_gradient(y_true, z):
+def binary_crossentropy_from_logits_gradient(y_true: ArrayLike, z: ArrayLike) -> np.ndarray:
     """`dL/dz = (sigmoid(z) - y) / (n * k)`."""
     y_true, z = check_pair(y_true, z)
     return (sigmoid(z) - y_true) / z.size
 
 
-def categorical_crossentropy_from_logits(y_true, z):
+def categorical_crossentropy_from_logits(y_true: ArrayLike, z: ArrayLike) -> float:
     """`mean(logsumexp(z) * sum(y) - sum(y * z))`: softmax cross-entropy, stable for any `z`."""
     y_true, z = check_pair(y_true, z)
     top = z.max(axis=-1, keepdims=True)
@@ -110,7 +111,7 @@ def categorical_crossentropy_from_logits(y_true, z):
     return np.mean((y_true * (logsumexp - z)).sum(axis=-1))
 
 
-def categorical_crossentropy_from_logits_gradient(y_true, z):
+def categorical_crossentropy_from_logits_gradient(y_true: ArrayLike, z: ArrayLike) -> np.ndarray:
     """`dL/dz = (softmax(z) - y) / n`, for rows of `y` that sum to 1 (as TensorFlow assumes)."""
     y_true, z = check_pair(y_true, z)
     return (softmax(z) - y_true) / len(z)
@@ -133,12 +134,12 @@ FROM_LOGITS = {
 }
 
 
-def check_loss(name):
+def check_loss(name: str) -> str:
     """Returns `name` if it is a supported loss, else raises a one-line `UsageError`."""
     return check_choice("loss", name, tuple(LOSSES))
 
 
-def uses_logits(loss, activation, *, backend=None):
+def uses_logits(loss: str, activation: str, *, backend: str | None = None) -> bool:
     """Whether Keras computes `loss` from the logits of an output layer with `activation`.
 
     On TensorFlow, Keras's `sigmoid` and `softmax` cache their input `z` on
@@ -166,7 +167,7 @@ def uses_logits(loss, activation, *, backend=None):
     )
 
 
-def check_pair(y_true, y_pred):
+def check_pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Both as float64 arrays of one shape `(n, k)`, else a one-line `UsageError`."""
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)

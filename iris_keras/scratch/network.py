@@ -19,10 +19,16 @@ Gradients come back in the shape of `params`: `{"W": dW, "b": db}` per
 dense layer, `{}` for a standardization step (it has nothing to train).
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from iris_keras.errors import invalid
 from iris_keras.scratch.layers import (
+    Layer,
+    Params,
     dense_backward,
     dense_forward,
     standardize_backward,
@@ -33,7 +39,7 @@ from iris_keras.scratch.losses import FROM_LOGITS, LOSSES, check_loss, uses_logi
 TRAINABLE = ("W", "b")
 
 
-def forward(params, x):
+def forward(params: Params, x: ArrayLike) -> np.ndarray:
     """The network's output for a batch: `model(x)`, in NumPy.
 
     Args:
@@ -54,7 +60,9 @@ def forward(params, x):
     return _trace(params, x)[-1]
 
 
-def loss_and_gradients(params, x, y, *, loss):
+def loss_and_gradients(
+    params: Params, x: ArrayLike, y: ArrayLike, *, loss: str
+) -> tuple[float, Params]:
     """The batch's loss and its gradient for every layer, by back-propagation.
 
     The loss is averaged over the batch as Keras averages it, and computed
@@ -76,6 +84,8 @@ def loss_and_gradients(params, x, y, *, loss):
     output, last = trace[-1], params[-1]
     y = _check_labels(y, output)
     from_z = uses_logits(loss, last["activation"])
+    value_of: Callable[[Any, Any], float]
+    gradient_of: Callable[[Any, Any], np.ndarray]
     if from_z:
         value_of, gradient_of = FROM_LOGITS[loss]
         at = trace[-2][1]  # the last layer's z
@@ -83,7 +93,7 @@ def loss_and_gradients(params, x, y, *, loss):
         value_of, gradient_of = LOSSES[loss]
         at = output
     upstream = gradient_of(y, at)
-    grads = [{} for _ in params]
+    grads: Params = [{} for _ in params]
     for index in reversed(range(len(params))):
         layer, (layer_input, z) = params[index], trace[index]
         if "W" in layer:
@@ -97,7 +107,7 @@ def loss_and_gradients(params, x, y, *, loss):
     return float(value_of(y, at)), grads
 
 
-def backward(params, x, y, *, loss):
+def backward(params: Params, x: ArrayLike, y: ArrayLike, *, loss: str) -> Params:
     """The gradients of the batch's loss for every layer (`loss_and_gradients` without the value).
 
     Returns:
@@ -107,7 +117,7 @@ def backward(params, x, y, *, loss):
     return loss_and_gradients(params, x, y, loss=loss)[1]
 
 
-def flatten(entries):
+def flatten(entries: Params) -> list[np.ndarray]:
     """The trainable arrays of `params` (or of gradients) in Keras's order: W1, b1, W2, b2, …
 
     This is the order of `model.trainable_weights`, so the two lists can be
@@ -116,7 +126,7 @@ def flatten(entries):
     return [entry[key] for entry in entries for key in TRAINABLE if key in entry]
 
 
-def _trace(params, x):
+def _trace(params: Params, x: ArrayLike) -> list[Any]:
     """`[(input, z), …]` for each layer, then the output; z is `None` for standardization."""
     if not isinstance(params, list) or not params or "W" not in params[-1]:
         raise invalid(
@@ -129,7 +139,7 @@ def _trace(params, x):
     width = _input_width(params[0])
     if x.ndim != 2 or x.shape[1] != width or len(x) == 0:
         raise invalid("x", f"an array of shape (n, {width}) with n > 0", f"shape {x.shape}")
-    trace = []
+    trace: list[Any] = []
     for layer in params:
         if "W" in layer:
             z, a = dense_forward(x, layer["W"], layer["b"], layer["activation"])
@@ -141,11 +151,11 @@ def _trace(params, x):
     return trace
 
 
-def _input_width(layer):
+def _input_width(layer: Layer) -> int:
     return layer["W"].shape[0] if "W" in layer else np.size(layer["mean"])
 
 
-def _check_labels(y, output):
+def _check_labels(y: ArrayLike, output: np.ndarray) -> np.ndarray:
     y = np.asarray(y, dtype=np.float64)
     if y.ndim == 1 and output.shape[1] == 1:
         y = y[:, None]  # Keras expands (n,) labels to the (n, 1) output too

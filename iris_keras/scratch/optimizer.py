@@ -16,9 +16,17 @@ times for 0.9); where it flips sign, they cancel.
 import numpy as np
 
 from iris_keras.errors import check_positive_float, check_unit_interval, invalid
+from iris_keras.scratch.layers import Params
 
 
-def sgd_step(params, grads, velocity=None, *, learning_rate=0.01, momentum=0.9):
+def sgd_step(
+    params: Params,
+    grads: Params,
+    velocity: Params | None = None,
+    *,
+    learning_rate: float = 0.01,
+    momentum: float = 0.9,
+) -> tuple[Params, Params]:
     """One SGD step on every trainable array of `params`.
 
     Args:
@@ -55,7 +63,7 @@ def sgd_step(params, grads, velocity=None, *, learning_rate=0.01, momentum=0.9):
     return new_params, new_velocity
 
 
-def _check_structure(params, grads, velocity):
+def _check_structure(params: Params, grads: Params, velocity: Params) -> None:
     if len(grads) != len(params) or len(velocity) != len(params):
         raise invalid(
             "grads",
@@ -64,7 +72,7 @@ def _check_structure(params, grads, velocity):
         )
     for layer, grad, previous in zip(params, grads, velocity, strict=True):
         for key, g in grad.items():
-            shapes = (np.shape(layer.get(key)), np.shape(g), np.shape(previous.get(key)))
+            shapes = (_shape(layer, key), np.shape(g), _shape(previous, key))
             if key not in layer or key not in previous or len(set(shapes)) != 1:
                 raise invalid(
                     "grads",
@@ -72,3 +80,8 @@ def _check_structure(params, grads, velocity):
                     f"'{key}' of shape {np.shape(g)} for params of shape {shapes[0]} "
                     f"and velocity of shape {shapes[2]}",
                 )
+
+
+def _shape(entry: dict, key: str) -> tuple[int, ...]:
+    """The shape of `entry[key]`, `()` when `entry` has no `key`."""
+    return np.shape(entry[key]) if key in entry else ()

@@ -33,7 +33,7 @@ def fit(initial, output):
         model.set_weights([arrays[f"arr_{index}"] for index in range(len(arrays.files))])
     start = scratch.params_from_model(model)
     history = fit_recipe(model, recipe, fit_data, validation_data, verbose=0)
-    params, scratch_history = scratch.fit_recipe(start, recipe, *fit_data)
+    params, scratch_history = scratch.fit_as_recipe(start, recipe, *fit_data)
     np.savez(
         output,
         loss=history.history["loss"],

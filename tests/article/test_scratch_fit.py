@@ -29,7 +29,7 @@ def test_100_epochs_from_scratch_end_where_keras_ends(recipe_name):
     history = fit_model(
         model, x_fit, y_fit, validation_data=validation_data, seed=recipe.seed, verbose=0
     )
-    params, scratch_history = scratch.fit_recipe(initial, recipe, x_fit, y_fit)
+    params, scratch_history = scratch.fit_as_recipe(initial, recipe, x_fit, y_fit)
     assert len(scratch_history["loss"]) == len(history.history["loss"]) == 100
     # Measured: max |difference| 7e-7 after 400 steps (docs/from-scratch.md).
     for ours, theirs in zip(scratch.flatten(params), keras_weights(model), strict=True):
