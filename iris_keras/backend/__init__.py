@@ -21,7 +21,8 @@ Per concern, what differs:
 - the training feed: one `tf.data` pipeline on TensorFlow, a generator elsewhere;
 - automatic differentiation: `GradientTape`, `jax.vjp`, `torch.autograd`;
 - cross-entropy: from the cached logits on TensorFlow, from clipped
-  probabilities elsewhere (`caches_logits`);
+  probabilities elsewhere (`caches_logits`); a NaN probability is a NaN
+  loss, except that PyTorch's binary cross-entropy raises (`nan_as_loss`);
 - versions: the backend's own packages go into `metrics.json`.
 
 Importing this package imports no backend: each module imports its framework
@@ -211,6 +212,27 @@ def caches_logits(backend=None):
     from iris_keras.errors import check_choice
 
     return _module(check_choice("backend", backend or configured(), BACKENDS)).CACHES_LOGITS
+
+
+def nan_as_loss(loss, y_true, y_pred):
+    """`loss(y_true, y_pred)`, NaN where a row of `y_pred` holds a NaN probability.
+
+    TensorFlow and JAX give a NaN loss for a NaN probability; PyTorch's
+    `binary_cross_entropy` raises instead, so one diverged copy of a stacked
+    model would stop all of them. There the NaN probabilities are replaced by
+    0.5 before the loss and the row's loss set to NaN after it; the other
+    rows' values and gradients are unchanged.
+
+    Args:
+        loss: a Keras loss function reducing the last axis, e.g.
+            `keras.losses.binary_crossentropy`.
+        y_true: the labels, shape `(..., classes)`.
+        y_pred: the probabilities, shape `(..., classes)`.
+
+    Returns:
+        The loss of each row, shape `y_pred.shape[:-1]`.
+    """
+    return _current().nan_as_loss(loss, y_true, y_pred)
 
 
 def require_tensorflow(feature, *, hint):
