@@ -24,7 +24,7 @@ from iris_keras.errors import IrisKerasError, UsageError
 from iris_keras.study.rows import error_line
 from iris_keras.study.tasks import failed_rows, run_task
 
-CONNECT_SECONDS = 20
+CONNECT_SECONDS = 20  # how long `connect` waits for the scheduler
 _ONE_TASK_AT_A_TIME = threading.Lock()
 _SET_UP = []
 
@@ -60,7 +60,7 @@ def run_tasks_on_dask(tasks, *, address, time_limit=None):
         for index, task in enumerate(tasks)
     }
     try:
-        for future in distributed.as_completed(futures):
+        for future in distributed.as_completed(futures, loop=client.loop):
             try:
                 rows = future.result()
             except Exception as error:  # e.g. KilledWorker: its workers kept dying
