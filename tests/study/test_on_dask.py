@@ -99,7 +99,7 @@ def test_a_study_on_dask_survives_a_killed_worker_and_matches_the_local_run(tmp_
         )
         try:
             killed = _kill_a_busy_worker(client, workers, study)
-            out, err = study.communicate(timeout=600)
+            _, err = study.communicate(timeout=600)
         finally:
             study.kill()
         assert study.returncode == 0, err
