@@ -35,7 +35,7 @@ TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
 .PHONY: help install git-filters train study test test-fast test-notebooks lint format notebooks lab
-.PHONY: book tensorboard bench docs-update lock clean mutate mutate-survivors mutation-report
+.PHONY: book tensorboard bench bench-study docs-update lock clean mutate mutate-survivors mutation-report
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-15s %s\n", $$1, $$2}'
@@ -110,7 +110,14 @@ format: $(STAMP) ## format and fix lint in place
 bench: $(STAMP) ## time the naive listing against ours; table in runs/bench/ (tracked files untouched)
 	$(BIN)/python -m tools.bench --repeats 3 --strategies
 
-docs-update: $(STAMP) ## rewrite the bench block of docs/speed.md (SPEED_PAGE) from runs/bench/bench-*.md
+# Seeds per variant of the per-run pool in `make bench-study`: 20, the whole grid (~16 min on
+# 2 cores); fewer measure a subset and scale its time to the grid, and the table says so.
+PER_RUN_SEEDS ?= 20
+
+bench-study: $(STAMP) ## time the whole seed study, stacked vs the per-run pool vs NumPy; table in runs/bench/
+	$(BIN)/python -m tools.bench --study --seeds $(STUDY_SEEDS) --per-run-seeds $(PER_RUN_SEEDS)
+
+docs-update: $(STAMP) ## rewrite the bench blocks of docs/speed.md (SPEED_PAGE) from runs/bench/*.md
 	$(BIN)/python -m tools.bench --update $(SPEED_PAGE)
 
 # jax and torch locks keep every package they share with requirements.lock at its version,
