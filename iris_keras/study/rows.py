@@ -74,7 +74,7 @@ def error_line(error):
     """An exception as one line: `"TypeName: message"`, whitespace collapsed, at most 300 chars.
 
     Example:
-    >>> error_line(ValueError("bad\n  value"))
+    >>> error_line(ValueError("bad\\n  value"))
     'ValueError: bad value'
     """
     message = " ".join(str(error).split())
