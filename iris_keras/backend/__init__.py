@@ -151,11 +151,16 @@ def packages(backend=None):
     return _module(backend or name()).PACKAGES
 
 
-def versions():
-    """`{package: version}` for the backend's own packages, e.g. `{"jax": "0.10.2", ...}`."""
+def versions(backend=None):
+    """`{package: version}` for a backend's own packages, e.g. `{"jax": "0.10.2", ...}`.
+
+    Args:
+        backend: a backend's name; `None` for the one Keras runs on (which
+            imports Keras). Defaults to `None`.
+    """
     from importlib.metadata import version
 
-    return {package: version(package) for package in packages()}
+    return {package: version(package) for package in packages(backend)}
 
 
 def quiet_logger():

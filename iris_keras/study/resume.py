@@ -12,7 +12,7 @@ from iris_keras.errors import IrisKerasError
 from iris_keras.study.variants import recipe_config
 
 
-def check_resumable(csv_path, recorded, metadata, variants, epochs):
+def check_resumable(csv_path, recorded, metadata, variants, epochs, versions):
     """Raises unless the recorded rows were made with today's recipes, epochs and versions.
 
     Args:
@@ -21,13 +21,12 @@ def check_resumable(csv_path, recorded, metadata, variants, epochs):
         metadata: the contents of `study.json`.
         variants: the `Variant`s of this study.
         epochs: this study's epochs, or `None` for the recipes' own.
+        versions: this study's library versions (`machine.library_versions`).
 
     Raises:
         IrisKerasError: rows recorded with other epochs, hyperparameters or
             library versions.
     """
-    from iris_keras.app.machine import library_versions
-
     fix = "Choose another --output, or delete it to start over."
     expected = {variant.name: variant.to_recipe(seed=0, epochs=epochs) for variant in variants}
     for row in recorded:
@@ -45,10 +44,10 @@ def check_resumable(csv_path, recorded, metadata, variants, epochs):
                 f"hyperparameters than the recipe's today. {fix}"
             )
     sessions = metadata.get("sessions", [])
-    if recorded and sessions and sessions[-1]["versions"] != library_versions():
+    if recorded and sessions and sessions[-1]["versions"] != versions:
         raise IrisKerasError(
             f"{csv_path} was recorded with other library versions "
-            f"({sessions[-1]['versions']}) than these ({library_versions()}). {fix}"
+            f"({sessions[-1]['versions']}) than these ({versions}). {fix}"
         )
 
 

@@ -26,7 +26,9 @@ import os
 import time
 from datetime import UTC, datetime
 
+from iris_keras import backend
 from iris_keras.app import artifacts
+from iris_keras.app.machine import library_versions
 from iris_keras.errors import check_positive_float, check_positive_int
 from iris_keras.seeding import DEFAULT_SEED
 from iris_keras.study.progress import Progress
@@ -125,7 +127,10 @@ def run_study(
     time_limit = None if time_limit is None else check_positive_float("time_limit", time_limit)
     variants = study_variants() if variants is None else list(variants)
     how = {"per_run": bool(per_run), "scheduler": scheduler, "time_limit": time_limit}
-    how["block"] = block
+    # The backend the workers will run, without importing Keras here: the study's
+    # process only hands out tasks and writes files.
+    how.update(block=block, backend=backend.configured())
+    how["versions"] = library_versions(how["backend"])
     with artifacts.claim_output_dir(output_dir, command=command) as output_dir:
         rows, metadata = _run_grid(
             output_dir, seed_list, epochs, workers, variants, progress_stream, how
@@ -136,13 +141,11 @@ def run_study(
 
 def _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream, how):
     """`run_study`'s body, run while this process holds `output_dir`'s lock."""
-    from iris_keras import backend
-
     csv_path, metadata_path = output_dir / CSV_NAME, output_dir / METADATA_NAME
 
     recorded = read_rows(csv_path)
     metadata = read_metadata(metadata_path)
-    check_resumable(csv_path, recorded, metadata, variants, epochs)
+    check_resumable(csv_path, recorded, metadata, variants, epochs, how["versions"])
     done = {(row["variant"], row["seed"]) for row in recorded if not failed(row)}
     todo = [
         (variant, seed)
@@ -151,7 +154,7 @@ def _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream,
         if (variant.name, seed) not in done
     ]
     tasks = plan_tasks(
-        todo, epochs=epochs, per_run=how["per_run"], block=how["block"], backend=backend.name()
+        todo, epochs=epochs, per_run=how["per_run"], block=how["block"], backend=how["backend"]
     )
 
     session = _new_session(workers, how)
@@ -183,8 +186,7 @@ def _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream,
 
 def _new_session(workers, how):
     """This session's record in `study.json`: when, how, where, with what."""
-    from iris_keras import backend
-    from iris_keras.app.machine import cpu_description, library_versions
+    from iris_keras.app.machine import cpu_description
 
     return {
         "started": _now(),
@@ -194,8 +196,8 @@ def _new_session(workers, how):
         "runs": 0,
         "failed": 0,
         "machine": cpu_description(),
-        "backend": backend.name(),
-        "versions": library_versions(),
+        "backend": how["backend"],
+        "versions": how["versions"],
     }
 
 

@@ -293,6 +293,7 @@ def test_the_study_passes_how_it_runs_to_its_tasks(tmp_path, monkeypatch):
     seen = []
 
     def record(tasks, *, workers, how):
+        how = {key: how[key] for key in ("per_run", "scheduler", "time_limit", "block")}
         seen.append((how, [(len(task.runs), task.per_run) for task in tasks]))
         for task in tasks:
             yield [_row(variant, seed, task.epochs) for variant, seed in task.runs]
