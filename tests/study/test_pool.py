@@ -16,6 +16,7 @@ import pytest
 from iris_keras.study.pool import run_tasks
 from iris_keras.study.tasks import Task
 from iris_keras.study.variants import Variant
+from tests.support.helpers import cli_command
 from tests.support.pool_work import DIES, HANGS, light_work, process_gone, quiet_setup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,5 +115,47 @@ def test_workers_exit_when_the_study_process_is_killed(tmp_path, script, workers
         parent.kill()
         parent.stdout.close()
         for pid in pids:  # a worker that outlived its parent: the test stops it
+            if not process_gone(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _children(pid):
+    """The processes whose parent is `pid`, from /proc (Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds children in /proc")
+def test_a_killed_study_command_leaves_no_worker_behind(tmp_path):
+    study = subprocess.Popen(
+        cli_command("study", "--seeds", 20, "--workers", 2, "--quiet", "--output", tmp_path / "s"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children = []
+    try:
+        deadline = time.monotonic() + 120
+        while len(children) < 2 and time.monotonic() < deadline:  # two workers, training
+            time.sleep(0.5)
+            children = _children(study.pid)
+        assert len(children) >= 2
+        time.sleep(3)
+        study.kill()
+        study.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while not all(map(process_gone, children)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [pid for pid in children if not process_gone(pid)] == []
+    finally:
+        study.kill()
+        for pid in children:
             if not process_gone(pid):
                 os.kill(pid, signal.SIGKILL)
