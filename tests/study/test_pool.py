@@ -58,6 +58,24 @@ def test_a_task_past_its_time_limit_fails_and_the_others_go_on(monkeypatch):
     assert time.monotonic() - started < 60  # not the hour the task would have slept
 
 
+def _survivors_of_a_killed_parent(parent, pids, seconds=30):
+    """SIGKILLs `parent` (it cleans nothing up); the `pids` still running `seconds` later."""
+    parent.kill()
+    parent.wait(timeout=30)
+    deadline = time.monotonic() + seconds
+    while not all(map(process_gone, pids)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [pid for pid in pids if not process_gone(pid)]
+
+
+def _stop(parent, pids):
+    """Stops what a test started: the parent, and any child that outlived it."""
+    parent.kill()
+    for pid in pids:
+        if not process_gone(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
 KILLED_PARENT = """
 from iris_keras.study.pool import run_tasks
 from iris_keras.study.tasks import Task
@@ -105,18 +123,10 @@ def test_workers_exit_when_the_study_process_is_killed(tmp_path, script, workers
     pids = []
     try:
         pids += [int(parent.stdout.readline()) for _ in range(workers)]
-        parent.kill()  # SIGKILL: the parent cleans nothing up
-        parent.wait(timeout=30)
-        deadline = time.monotonic() + 30
-        while not all(map(process_gone, pids)) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert [pid for pid in pids if not process_gone(pid)] == []
+        assert _survivors_of_a_killed_parent(parent, pids) == []
     finally:
-        parent.kill()
         parent.stdout.close()
-        for pid in pids:  # a worker that outlived its parent: the test stops it
-            if not process_gone(pid):
-                os.kill(pid, signal.SIGKILL)
+        _stop(parent, pids)
 
 
 def _children(pid):
@@ -148,14 +158,6 @@ def test_a_killed_study_command_leaves_no_worker_behind(tmp_path):
             children = _children(study.pid)
         assert len(children) >= 2
         time.sleep(3)
-        study.kill()
-        study.wait(timeout=30)
-        deadline = time.monotonic() + 30
-        while not all(map(process_gone, children)) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert [pid for pid in children if not process_gone(pid)] == []
+        assert _survivors_of_a_killed_parent(study, children) == []
     finally:
-        study.kill()
-        for pid in children:
-            if not process_gone(pid):
-                os.kill(pid, signal.SIGKILL)
+        _stop(study, children)
