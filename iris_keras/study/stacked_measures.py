@@ -23,20 +23,25 @@ def stack_figures(model, copies):
 
     What `run_variant` measures on its own model, for all copies at once:
     `test_accuracy` and `test_loss` from the compiled test function on the
-    K test splits (as `evaluate_model`'s `test_on_batch`), `dead_units` as
-    `dead_relu_units` counts them on the training split, `collapsed` as
-    `predicts_single_class` decides it on the test split.
+    K test splits (as `evaluate_model`'s `test_on_batch`); `dead_units` as
+    `dead_relu_units` counts them on the training split and `collapsed` as
+    `predicts_single_class` decides it on the test split, both from one
+    compiled pass of the training and test flowers through every layer
+    (`layer_outputs`).
 
     Returns:
         A dict of lists, one value per copy.
     """
-    x_test, y_test = copies.test
+    (x_fit, _), (x_test, y_test) = copies.fit, copies.test
     scores = model.test_on_batch(x_test.swapaxes(0, 1), y_test.swapaxes(0, 1), return_dict=True)
-    probabilities = backend_array(model(x_test.swapaxes(0, 1), training=False))
+    outputs = layer_outputs(model, np.concatenate([x_fit, x_test], axis=1).swapaxes(0, 1))
+    fit_rows = x_fit.shape[1]
+    dead = sum(np.all(output[:fit_rows] == 0, axis=0).sum(axis=-1) for _, output in outputs[:-1])
+    probabilities = outputs[-1][1][fit_rows:]
     return {
         "test_accuracy": [float(value) for value in backend_array(scores["copy_accuracy"])],
         "test_loss": [float(value) for value in backend_array(scores["copy_loss"])],
-        "dead_units": dead_units(model, copies.fit[0].swapaxes(0, 1)),
+        "dead_units": [int(count) for count in dead],
         "collapsed": [
             len(np.unique(classes_from_probabilities(probabilities[:, copy]))) == 1
             for copy in range(len(copies.recipes))
@@ -44,16 +49,29 @@ def stack_figures(model, copies):
     }
 
 
-def dead_units(model, x):
-    """Each copy's hidden ReLU units that output 0 for every row of `x (n, K, 4)`."""
+def layer_outputs(model, x):
+    """The output of each hidden ReLU layer and of the output layer for `x (n, K, 4)`.
+
+    One compiled call (`predict_on_batch` of a model that returns those
+    layers' outputs): on JAX, calling the layers one by one compiles each
+    operation for its shapes, a few seconds per stack.
+
+    Returns:
+        A list of `(layer name, NumPy array (n, K, units))`, the output
+        layer last.
+    """
     import keras
 
-    outputs, dead = x, np.zeros(x.shape[1], dtype=np.int64)
-    for layer in model.layers:
-        outputs = layer(outputs)
-        if getattr(layer, "activation", None) is keras.activations.relu:
-            dead += np.all(backend_array(outputs) == 0, axis=0).sum(axis=-1)
-    return [int(count) for count in dead]
+    layers = [
+        layer
+        for layer in model.layers
+        if getattr(layer, "activation", None) is keras.activations.relu
+    ] + [model.layers[-1]]
+    probe = keras.Model(model.inputs, [layer.output for layer in layers])
+    return [
+        (layer.name, np.asarray(output))
+        for layer, output in zip(layers, probe.predict_on_batch(x), strict=True)
+    ]
 
 
 def diverged_epoch(losses):
