@@ -115,7 +115,7 @@ bench: $(STAMP) ## time the naive listing against ours; table in runs/bench/ (tr
 PER_RUN_SEEDS ?= 20
 
 bench-study: $(STAMP) ## time the whole seed study, stacked vs the per-run pool vs NumPy; table in runs/bench/
-	$(BIN)/python -m tools.bench --study --seeds $(STUDY_SEEDS) --per-run-seeds $(PER_RUN_SEEDS)
+	$(BIN)/python -m tools.bench --study --repeats 3 --seeds $(STUDY_SEEDS) --per-run-seeds $(PER_RUN_SEEDS)
 
 docs-update: $(STAMP) ## rewrite the bench blocks of docs/speed.md (SPEED_PAGE) from runs/bench/*.md
 	$(BIN)/python -m tools.bench --update $(SPEED_PAGE)

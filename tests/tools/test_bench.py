@@ -198,13 +198,14 @@ def test_measuring_the_study_writes_its_own_results_file(tmp_path, monkeypatch, 
     monkeypatch.setattr(study, "numpy_floor", lambda runs: 0.03 * runs)
     before = _tracked_changes()
     argv = ["--study", "--seeds", "3", "--per-run-seeds", "1", "--results", str(tmp_path)]
-    assert command.main(argv) == 0
+    assert command.main([*argv, "--repeats", "2"]) == 0
     assert _tracked_changes() == before
-    assert seen == [(3, ()), (1, ("--per-run",))]
+    assert seen == [(3, ()), (3, ()), (1, ("--per-run",))]
     [written] = tmp_path.glob("study-*.md")
     assert "scaled ×3 from 16 runs" in written.read_text() and "48 runs of 100 epochs" in (
         capsys.readouterr().out
     )
+    assert "(s) the median of 2 runs, (p) one" in written.read_text()
 
 
 def test_update_also_publishes_the_study_tables_where_the_page_has_their_block(tmp_path):

@@ -64,7 +64,7 @@ def main(argv=None):
     if args.update:
         return _publish(args.update, args.results)
     if args.study:
-        return _study(args.seeds, args.per_run_seeds, args.results)
+        return _study(args.seeds, args.per_run_seeds, args.repeats, args.results)
     from iris_keras import backend
 
     rows = measure(args.repeats, epochs=args.epochs)
@@ -96,12 +96,12 @@ def _publish(page, results_dir):
     return 0
 
 
-def _study(seeds, per_run_seeds, results_dir):
+def _study(seeds, per_run_seeds, repeats, results_dir):
     from iris_keras import backend
     from iris_keras.app.artifacts import write_text
     from tools.bench.study import measure_study, render_study
 
-    block = render_study(measure_study(seeds, per_run_seeds))
+    block = render_study(measure_study(seeds, per_run_seeds, repeats))
     print(block)
     path = Path(results_dir) / f"study-{backend.name()}.md"
     path.parent.mkdir(parents=True, exist_ok=True)

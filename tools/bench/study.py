@@ -12,7 +12,8 @@ Times, on this machine and backend, in one run:
 
 (s) and (p) are whole processes (start-up, Keras's import, the report
 included) into temporary folders, and the study's own `wall_seconds`
-(`study.json`, from the first task handed out to the last row written). By
+(`study.json`, from the first task handed out to the last row written); (s)
+is the median of `--repeats` runs (seconds each), (p) one run (minutes). By
 default both train the whole grid (16 variants x 20 seeds, 320 runs); with
 `--per-run-seeds N` the per-run pool trains N seeds of every variant and its
 time is scaled to the grid, and the table says so. Writes the table to
@@ -64,11 +65,13 @@ def numpy_floor(runs, repeats=3):
     return runs * statistics.median(times)
 
 
-def measure_study(seeds, per_run_seeds):
-    """(s), (p) and (n), as `render_study` shows them."""
-    stacked = time_study(seeds)
+def measure_study(seeds, per_run_seeds, repeats=3):
+    """(s), (p) and (n), as `render_study` shows them; (s) the median of `repeats` runs."""
+    runs = [time_study(seeds) for _ in range(repeats)]
+    stacked = (*(statistics.median(run[index] for run in runs) for index in (0, 1)), runs[0][2])
     per_run = time_study(per_run_seeds, "--per-run")
     return {
+        "repeats": repeats,
         "seeds": seeds,
         "per_run_seeds": per_run_seeds,
         "stacked": stacked,
@@ -88,8 +91,8 @@ def render_study(measured):
     per_run_wall, per_run_study = per_run[0] * scale, per_run[1] * scale
     lines = [
         f"Measured {time.strftime('%Y-%m-%d')} on {cpu_description()}, backend "
-        f"{backend.name()}: the whole seed study, {stacked[2]} runs of 100 epochs "
-        "(`make bench-study`).",
+        f"{backend.name()}: the whole seed study, {stacked[2]} runs of 100 epochs; (s) the "
+        f"median of {measured.get('repeats', 1)} runs, (p) one (`make bench-study`).",
         "",
         "| seed study | process wall seconds | study's own seconds | speed-up vs (p) |",
         "|---|---|---|---|",
