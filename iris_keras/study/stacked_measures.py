@@ -67,7 +67,7 @@ def layer_outputs(model, x):
         for layer in model.layers
         if getattr(layer, "activation", None) is keras.activations.relu
     ] + [model.layers[-1]]
-    probe = keras.Model(model.inputs, [layer.output for layer in layers])
+    probe = keras.Model(model.inputs[0], [layer.output for layer in layers])
     return [
         (layer.name, np.asarray(output))
         for layer, output in zip(layers, probe.predict_on_batch(x), strict=True)
