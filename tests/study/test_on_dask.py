@@ -110,8 +110,11 @@ def test_a_study_on_dask_survives_a_killed_worker_and_matches_the_local_run(tmp_
     assert _without_seconds(rows) == _without_seconds(read_rows(tmp_path / "local" / "study.csv"))
 
 
-def test_a_study_on_a_scheduler_that_is_not_there_fails_in_one_line(tmp_path):
-    from iris_keras.study.on_dask import connect
+def test_a_study_on_a_scheduler_that_is_not_there_fails_in_one_line(tmp_path, monkeypatch):
+    from iris_keras.errors import IrisKerasError
+    from iris_keras.study import on_dask
 
-    with pytest.raises(Exception, match=r"no Dask scheduler answered there"):
-        connect(distributed, f"tcp://127.0.0.1:{_free_port()}")
+    monkeypatch.setattr(on_dask, "CONNECT_SECONDS", 2)
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    with pytest.raises(IrisKerasError, match=rf"^Received --scheduler {address}, but no Dask"):
+        on_dask.connect(distributed, address)
