@@ -69,9 +69,8 @@ def _kill_a_busy_worker(client, workers, study):
         busy = [address for address, keys in client.processing().items() if keys]
         if busy:
             pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
-            victim = next(worker for worker in workers if worker.pid == pid)
-            time.sleep(2)  # well into the task: importing Keras, then training
-            victim.kill()
+            # At once: a worker's first task imports Keras before it trains, seconds of it.
+            next(worker for worker in workers if worker.pid == pid).kill()
             return busy[0]
         time.sleep(0.2)
     raise AssertionError("no worker ever trained a task")
