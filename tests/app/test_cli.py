@@ -283,3 +283,13 @@ def test_tensorboard_logs_are_written_into_the_run(tmp_path, capsys):
     assert metrics["tensorboard_logs"] == str(output / "logs")
     for split in ("train", "validation"):
         assert any((output / "logs" / split).glob("events.out.tfevents.*")), split
+
+
+def test_the_console_script_runs_this_command_line():
+    """`iris-keras` (the script pip writes from pyproject.toml) starts `app.cli.run`."""
+    from importlib.metadata import entry_points
+
+    from iris_keras.app import cli
+
+    [script] = entry_points(group="console_scripts", name="iris-keras")
+    assert script.load() is cli.run
