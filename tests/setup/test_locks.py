@@ -34,7 +34,9 @@ def requirements(path):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)\s*(?:;\s*(.*?))?((?:\s*--hash=\S+)*)", line)
+        match = re.fullmatch(
+            r"([A-Za-z0-9_.\-]+)==(\S+)\s*(?:;\s*(.*?))?((?:\s*--hash=\S+)*)", line
+        )
         assert match, f"{path.name}: not a pinned requirement: {line}"
         name, version, marker, hashes = match.groups()
         found.append((name.lower(), version, (marker or "").strip(), hashes.split()))
@@ -65,7 +67,9 @@ def test_every_pin_of_every_lock_carries_a_hash(path):
 def test_each_layer_holds_the_one_below_at_the_same_versions(backend):
     runtime, learn, dev = (versions(lock_path(backend, layer)) for layer in LAYERS)
     for lower, upper, names in ((runtime, learn, "runtime, learn"), (learn, dev, "learn, dev")):
-        differ = {name: (lower[name], upper.get(name)) for name in lower if lower[name] != upper.get(name)}
+        differ = {
+            name: (lower[name], upper.get(name)) for name in lower if lower[name] != upper.get(name)
+        }
         assert differ == {}, f"{backend} ({names}): {differ}"
 
 
@@ -85,7 +89,9 @@ def test_jax_and_torch_hold_no_tensorflow_and_share_its_versions(backend, layer)
     reference = versions(lock_path("tensorflow", "dev"))
     assert sorted(name for name in pins if name.startswith("tensorflow")) == []
     shared = {name for name in pins if name in reference}
-    differ = {name: (pins[name], reference[name]) for name in shared if pins[name] != reference[name]}
+    differ = {
+        name: (pins[name], reference[name]) for name in shared if pins[name] != reference[name]
+    }
     assert differ == {}
     assert len(shared) >= len(pins) - 8  # the backend and its own few dependencies
 
@@ -101,8 +107,11 @@ def test_the_versions_the_project_was_measured_with_are_kept(layer):
 
 @pytest.mark.parametrize("layer", LAYERS)
 def test_the_torch_locks_take_the_cpu_build_on_linux(layer):
-    torch = {marker: (version, hashes) for name, version, marker, hashes in
-             requirements(lock_path("torch", layer)) if name == "torch"}
+    torch = {
+        marker: (version, hashes)
+        for name, version, marker, hashes in requirements(lock_path("torch", layer))
+        if name == "torch"
+    }
     assert torch["sys_platform == 'linux'"][0] == "2.13.0+cpu"
     assert len(torch["sys_platform == 'linux'"][1]) == 1  # the one CPU wheel's hash
     assert torch["sys_platform != 'linux'"][0] == "2.13.0"
