@@ -252,7 +252,8 @@ wheelhouse: ## download every wheel BACKEND's locks need (BACKEND=all; LAYER=run
 	@echo "$(WHEELHOUSE_DIR): $$(ls $(WHEELHOUSE_DIR) | wc -l) files, $$(du -sh $(WHEELHOUSE_DIR) | cut -f1)." \
 		"Offline: make install BACKEND=... LAYER=$(WHEELHOUSE_LAYER) WHEELHOUSE=$(WHEELHOUSE_DIR)"
 
-clean: ## remove the environment, runs and caches (and the git filter that ran from it)
+# An older git filter ran from one environment's Python: it goes with that environment.
+clean: ## remove BACKEND's environment, runs and caches
 	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(abspath $(VENV))/'; then \
 		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
 	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis mutants
