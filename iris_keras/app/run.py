@@ -239,6 +239,10 @@ def _extra_callbacks(folder, options):
 def save_and_reload(model, path, test_data, recipe):
     """Saves `model` to `path`, loads it back in safe mode and scores the loaded copy.
 
+    The loaded copy runs with the trained model's `jit_compile` (the file
+    leaves it to the loading backend): XLA or not may round differently, and
+    the check asks for the same scores to the last bit.
+
     Returns:
         The loaded model's `evaluate_model` scores on `test_data`; equal to
         the trained model's when saving loses nothing.
@@ -247,6 +251,7 @@ def save_and_reload(model, path, test_data, recipe):
 
     artifacts.save_model(path, model)
     reloaded = keras.models.load_model(path, safe_mode=True)
+    reloaded.jit_compile = model.jit_compile
     return evaluate_model(reloaded, *test_data, class_names=recipe.class_names)
 
 
