@@ -1,8 +1,9 @@
 """Predict one flower's species from its four measurements.
 
 A saved model knows what its output means from its name: `build_model`
-names a binary model `iris_binary_<species>` and a three-class one
-`iris_multiclass`.
+names a binary model `iris_binary_<species>` (`iris_binary_virginica` by
+default, `load_data`'s positive class) and a three-class one
+`iris_multiclass`. A binary model of another name answers "positive class".
 """
 
 import math
@@ -76,10 +77,11 @@ def predict_species(model, measurements):
         measurements: four numbers in centimetres (see `check_measurements`).
 
     Returns:
-        `(class_name, probability)`, e.g. `("virginica", 0.97)`.
-
-    For example, `predict_species(model, [6.3, 3.3, 6.0, 2.5])` gives
-    `("virginica", 0.97)` for a model trained by `iris-keras train`.
+        `(class_name, probability)`: the class the model gives the most
+        probability, named as `class_names_of(model)` says, and that
+        probability as a Python float. The README's model answers
+        `predict_species(model, [6.3, 3.3, 6.0, 2.5])` with
+        `('virginica', 0.99...)` (a doctest of the README checks it).
     """
     import keras
 

@@ -42,7 +42,7 @@ def check_model_path(path):
     if path.suffix != ".keras" or not zipfile.is_zipfile(path):
         raise IrisKerasError(
             f"Received model='{path}', expected a Keras model saved as a .keras archive "
-            "(e.g. runs/article/model.keras)."
+            "(e.g. runs/tensorflow/article/model.keras)."
         )
     return path
 
