@@ -13,23 +13,32 @@ softmax for the three species. Standardization travels inside the model as a
 only, so the saved model takes raw centimetres.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from iris_keras.datasets.iris import DEFAULT_POSITIVE_CLASS, SPECIES, TARGETS
 from iris_keras.errors import check_choice, check_positive_int, invalid
+
+if TYPE_CHECKING:
+    import keras
 
 HIDDEN_UNITS = (4, 3)
 NUM_FEATURES = 4
 
 
 def build_model(
-    x_train=None,
+    x_train: ArrayLike | None = None,
     *,
-    target="binary",
-    units=HIDDEN_UNITS,
-    standardize=True,
-    positive_class=DEFAULT_POSITIVE_CLASS,
-):
+    target: str = "binary",
+    units: Sequence[int] = HIDDEN_UNITS,
+    standardize: bool = True,
+    positive_class: str = DEFAULT_POSITIVE_CLASS,
+) -> keras.Sequential:
     """Builds the article's `Sequential` network.
 
     Args:
@@ -82,7 +91,7 @@ def build_model(
     return keras.Sequential(layers, name=name)
 
 
-def _normalization(x_train):
+def _normalization(x_train: ArrayLike | None) -> keras.layers.Normalization:
     import keras
 
     if x_train is None:

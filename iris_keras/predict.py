@@ -6,18 +6,25 @@ default, `load_data`'s positive class) and a three-class one
 `iris_multiclass`. A binary model of another name answers "positive class".
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from iris_keras.datasets.iris import FEATURE_NAMES, SPECIES, class_names
 from iris_keras.errors import UsageError
 
+if TYPE_CHECKING:
+    import keras
+
 MIN_LENGTH_CM = 0.01
 MAX_LENGTH_CM = 50.0
 
 
-def check_measurements(measurements):
+def check_measurements(measurements: Iterable[float | str]) -> np.ndarray:
     """Checks four flower measurements in centimetres.
 
     Accepted: exactly four finite numbers, each in [0.01, 50] cm. Iris
@@ -58,7 +65,7 @@ def check_measurements(measurements):
     return np.asarray([values], dtype=np.float32)
 
 
-def class_names_of(model):
+def class_names_of(model: keras.Model) -> tuple[str, ...]:
     """The name of each output label of a model built by `build_model`."""
     units = model.output_shape[-1]
     if units == 1:
@@ -69,7 +76,7 @@ def class_names_of(model):
     return SPECIES[:units]
 
 
-def predict_species(model, measurements):
+def predict_species(model: keras.Model, measurements: Iterable[float | str]) -> tuple[str, float]:
     """Predicts the class of one flower and the model's probability for it.
 
     Args:
