@@ -1,0 +1,133 @@
+"""The book, for anyone: WCAG 2.1 level AA on every page, and tables that fit the column.
+
+axe-core, Deque's accessibility engine, runs inside headless Chromium on
+every page of the built book, served on 127.0.0.1, with the WCAG 2.0 and 2.1
+A and AA rules, in the theme's light and dark colour schemes. The script is
+the `axe.min.js` bundled by the `axe-selenium-python-nhsuk` package, so
+nothing is fetched at test time. The window is tall, so that the whole
+sidebar is in view and axe can tell every text's background (a background it
+cannot tell is "incomplete", not checked). Any violation fails the test,
+listed as page, rule, element.
+
+At 1,280 and 1,400 px wide, every table fits the reading column; the one
+table too wide for any column (the mutation page's counts) scrolls, in a
+container the keyboard can reach.
+"""
+
+import json
+
+import pytest
+from axe_selenium_python import Axe
+
+from tests.support.book import BOOK, pages, served
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TALL_WINDOW = (1280, 3000)
+# Keras's model.summary(), coloured by rich with inline styles, on this page.
+SUMMARY_PAGE = "notebooks/2.1-2.3-network-neuron-layer.html"
+WIDE_TABLE_PAGES = {"developers/mutation.html"}
+
+WAIT_FOR_MATHJAX = """
+const done = arguments[arguments.length - 1];
+const ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
+(ready ? MathJax.startup.promise : Promise.resolve()).then(() => done(true));
+"""
+
+MEASURE_TABLES = """
+return [...document.querySelectorAll("article table")].map((table) => {
+  const box = table.parentElement;
+  const style = getComputedStyle(box);
+  return {
+    head: table.rows[0].innerText.replace(/\\s+/g, " ").trim().slice(0, 40),
+    overflow: Math.round(table.getBoundingClientRect().right - box.getBoundingClientRect().right),
+    scrolls: ["auto", "scroll"].includes(style.overflowX) && box.scrollWidth > box.clientWidth,
+    focusable: box.tabIndex >= 0,
+  };
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def site(book, tmp_path_factory):
+    """`(base URL, page names)` of the built book, served on 127.0.0.1."""
+    log = tmp_path_factory.mktemp("book-server") / "http.log"
+    names = [path.relative_to(BOOK).as_posix() for path in pages(book)]
+    with served(log) as base:
+        yield base, names
+
+
+def color_scheme(driver, scheme):
+    """Makes the page see `prefers-color-scheme: scheme`, as a reader's system setting would."""
+    feature = {"name": "prefers-color-scheme", "value": scheme}
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [feature]})
+
+
+def run_axe(driver):
+    """axe-core's results for the loaded page, WCAG 2.0/2.1 A and AA rules only."""
+    driver.execute_async_script(WAIT_FOR_MATHJAX)
+    axe = Axe(driver)
+    axe.inject()
+    return axe.run(options=json.dumps({"runOnly": {"type": "tag", "values": WCAG_21_AA}}))
+
+
+def violations(name, results):
+    """One line per element that fails a rule: page, rule, impact, element, axe's summary."""
+    lines = []
+    for rule in results["violations"]:
+        for node in rule["nodes"]:
+            summary = " ".join((node.get("failureSummary") or "").split())
+            element = " ".join(map(str, node["target"]))
+            lines.append(f"{name}: {rule['id']} ({rule['impact']}) at {element}: {summary}")
+    return lines
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_meets_wcag_21_aa(chromium, site, scheme):
+    base, names = site
+    assert {"index.html", "glossary.html", "search.html", SUMMARY_PAGE} <= set(names)
+    chromium.set_window_size(*TALL_WINDOW)
+    color_scheme(chromium, scheme)
+    problems, summary_checked = [], []
+    try:
+        for name in names:
+            chromium.get(f"{base}/{name}")
+            results = run_axe(chromium)
+            problems += violations(name, results)
+            if name == SUMMARY_PAGE:
+                contrast = [rule for rule in results["passes"] if rule["id"] == "color-contrast"]
+                summary_checked = [
+                    node["html"]
+                    for rule in contrast
+                    for node in rule["nodes"]
+                    if node["html"].startswith('<span style="color: #')
+                ]
+    finally:
+        color_scheme(chromium, "light")
+    assert problems == []
+    # The model summary's coloured text was among what axe checked, and passed.
+    assert len(summary_checked) >= 3, summary_checked
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 1400])
+def test_every_table_fits_the_column_or_scrolls_by_keyboard(chromium, site, width):
+    base, names = site
+    chromium.set_window_size(width, 1000)
+    problems, wide = [], set()
+    for name in names:
+        chromium.get(f"{base}/{name}")
+        for table in chromium.execute_script(MEASURE_TABLES):
+            if table["overflow"] <= 1:
+                continue
+            wide.add(name)
+            where = f"{name}: table {table['head']!r} overflows by {table['overflow']} px"
+            if name not in WIDE_TABLE_PAGES:
+                problems.append(f"{where} at {width} px")
+            elif not (table["scrolls"] and table["focusable"]):
+                problems.append(f"{where} and cannot be scrolled by keyboard")
+    assert problems == []
+    # The exception is still needed: that table really is wider than the column.
+    assert wide == WIDE_TABLE_PAGES
