@@ -91,12 +91,21 @@ help:
 
 ##@ learn: read and run the tutorial
 
-# Offline classrooms: no news feed, no update check (nothing leaves the machine).
-lab: $(LEARN) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open, on the project's kernel
-	PYTHONPATH=$(CURDIR) $(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --ServerApp.root_dir=notebooks \
-		--ServerApp.allow_root=True --ContentsManager.post_save_hook=tools.lab.refresh_git_index \
+# Offline classrooms: no news feed, no update check (nothing leaves the machine), and no
+# toast asking about them: the server's switches, and JupyterLab's own settings for its
+# notification plugin (tools/jupyterlab-overrides.json, copied into the environment, where
+# JupyterLab reads overrides.json). The token is made here, so that make prints the one URL
+# to open; the port does not move (port_retries=0), so that URL is the server's.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+lab: $(LEARN) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open; prints the URL to open
+	@mkdir -p $(LAB_SETTINGS) && cp tools/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
+	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))') && \
+	echo "JupyterLab: open http://$(HOST):$(LAB_PORT)/lab?token=$$token in a browser (Ctrl+C here stops it)" && \
+	JUPYTER_TOKEN=$$token PYTHONPATH=$(CURDIR) exec $(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) \
+		--ServerApp.port_retries=0 --ServerApp.root_dir=notebooks --ServerApp.allow_root=True \
+		--ContentsManager.post_save_hook=tools.lab.refresh_git_index \
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-		$(LAB_ARGS)
+		--ServerApp.log_level=WARN --LabApp.log_level=WARN $(LAB_ARGS)
 
 # The book of another backend goes to build/book-jax/ or build/book-torch/, its outputs its own.
 BOOK := $(if $(filter tensorflow,$(BACKEND)),build/book,build/book-$(BACKEND))
