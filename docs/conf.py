@@ -40,6 +40,7 @@ extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
+    "tools.book.language",  # the Chinese passages marked lang="zh-Hans" (WCAG 2.1, 3.1.2)
 ]
 # Pieces that pages {include}, not pages of their own.
 exclude_patterns = [

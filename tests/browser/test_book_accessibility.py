@@ -9,6 +9,11 @@ sidebar is in view and axe can tell every text's background (a background it
 cannot tell is "incomplete", not checked). Any violation fails the test,
 listed as page, rule, element.
 
+What axe cannot check, checked here: the language of parts (WCAG 3.1.2).
+The pages are English, and every Chinese character of their text sits in an
+element marked `lang="zh-Hans"` (`tools/book/language.py`), so a screen
+reader reads it in Chinese; code and program output are not prose.
+
 At 1,280 and 1,400 px wide, every table fits the reading column; the one
 table too wide for any column (the mutation page's counts) scrolls, in a
 container the keyboard can reach.
@@ -31,6 +36,20 @@ WAIT_FOR_MATHJAX = """
 const done = arguments[arguments.length - 1];
 const ready = window.MathJax && MathJax.startup && MathJax.startup.promise;
 (ready ? MathJax.startup.promise : Promise.resolve()).then(() => done(true));
+"""
+
+UNMARKED_CHINESE = """
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+const unmarked = [];
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  if (!/[\u3400-\u9fff]/.test(node.data)) continue;
+  const element = node.parentElement;
+  if (element.closest("pre, code, script, style, mjx-container, .cell_output")) continue;
+  if (!element.checkVisibility()) continue;  // the theme's print-only copy of the title
+  const language = element.closest("[lang]");
+  if (!language || !language.lang.startsWith("zh")) unmarked.push(node.data.trim().slice(0, 40));
+}
+return {page: document.documentElement.lang, unmarked: unmarked};
 """
 
 MEASURE_TABLES = """
@@ -108,6 +127,22 @@ def test_every_page_meets_wcag_21_aa(chromium, site, scheme):
     assert problems == []
     # The model summary's coloured text was among what axe checked, and passed.
     assert len(summary_checked) >= 3, summary_checked
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_pages_are_english_and_their_chinese_is_marked_chinese(chromium, site):
+    base, names = site
+    problems, marked_pages = [], 0
+    for name in names:
+        chromium.get(f"{base}/{name}")
+        seen = chromium.execute_script(UNMARKED_CHINESE)
+        if seen["page"] != "en":
+            problems.append(f"{name}: <html lang={seen['page']!r}>")
+        problems += [f"{name}: Chinese not marked lang=zh: {text!r}" for text in seen["unmarked"]]
+        marked_pages += bool(chromium.find_elements("css selector", '[lang="zh-Hans"]'))
+    assert problems == []
+    assert marked_pages >= len(names) // 2  # the sidebar alone holds the article's titles
 
 
 @pytest.mark.slow
