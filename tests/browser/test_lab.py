@@ -32,6 +32,8 @@ STARTUP_SECONDS = 120
 OPEN_LINE = re.compile(
     r"^JupyterLab: open (http://127\.0\.0\.1:(\d+)/lab\?token=([0-9a-f]{48})) in a browser"
 )
+# The book's first-hour page shows that line, with the default port and a token cut short.
+FIRST_HOUR = ROOT / "docs" / "first-hour.md"
 
 # Runs inside the page: Run All, wait for it, save, and return what the notebook holds.
 RUN_ALL_AND_SAVE = """
@@ -87,6 +89,18 @@ def printed_url(log_path, *, process, timeout):
     pytest.fail(f"make lab printed no URL to open within {timeout} s")
 
 
+def documented_line():
+    """The line docs/first-hour.md shows `make lab` printing (the block this test checks)."""
+    mark = "<!-- checked by tests/browser/test_lab.py::" + TEST_NAME + " -->\n```text\n"
+    return FIRST_HOUR.read_text(encoding="utf-8").split(mark, 1)[1].split("\n", 1)[0]
+
+
+def as_documented(line, port):
+    """`line` with the port the page shows and the token cut as the page cuts it."""
+    line = line.replace(f"127.0.0.1:{port}/", "127.0.0.1:8888/")
+    return re.sub(r"token=[0-9a-f]+…?", "token=…", line)
+
+
 def git_status():
     return subprocess.run(
         ["git", "status", "--porcelain", "--untracked-files=all"],
@@ -95,6 +109,9 @@ def git_status():
         text=True,
         check=True,
     ).stdout
+
+
+TEST_NAME = "test_lab_runs_a_notebook_on_the_projects_kernel_and_saving_leaves_git_clean"
 
 
 @pytest.mark.slow
@@ -127,6 +144,8 @@ def test_lab_runs_a_notebook_on_the_projects_kernel_and_saving_leaves_git_clean(
         refresh_git_index({"type": "notebook"}, NOTEBOOK)  # git's recorded size, as before
 
     assert opened.group(2) == str(port)
+    printed = log.read_text(encoding="utf-8").partition("\n")[0]
+    assert as_documented(printed, port) == as_documented(documented_line(), 8888)
     assert result["ran"] is True
     # No toast about Jupyter's news (or anything else) on a learner's first notebook.
     assert result["toasts"] == []
