@@ -28,6 +28,8 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TALL_WINDOW = (1280, 3000)
 # Keras's model.summary(), coloured by rich with inline styles, on this page.
 SUMMARY_PAGE = "notebooks/2.1-2.3-network-neuron-layer.html"
+# The mutation page's table of counts: wider than the column at 1,280 px (at 1,400 px it
+# depends on the fonts the machine has), so it may scroll instead.
 WIDE_TABLE_PAGES = {"developers/mutation.html"}
 
 WAIT_FOR_MATHJAX = """
@@ -168,18 +170,15 @@ def test_the_pages_are_english_and_their_chinese_is_marked_chinese(chromium, sit
 def test_every_table_fits_the_column_or_scrolls_by_keyboard(chromium, site, width):
     base, names = site
     chromium.set_window_size(width, 1000)
-    problems, wide = [], set()
+    problems = []
     for name in names:
         chromium.get(f"{base}/{name}")
         for table in chromium.execute_script(MEASURE_TABLES):
             if table["overflow"] <= 1:
                 continue
-            wide.add(name)
             where = f"{name}: table {table['head']!r} overflows by {table['overflow']} px"
             if name not in WIDE_TABLE_PAGES:
                 problems.append(f"{where} at {width} px")
             elif not (table["scrolls"] and table["focusable"]):
                 problems.append(f"{where} and cannot be scrolled by keyboard")
     assert problems == []
-    # The exception is still needed: that table really is wider than the column.
-    assert wide == WIDE_TABLE_PAGES
