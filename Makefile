@@ -78,8 +78,51 @@ LAB_ARGS ?=
 .PHONY: help install git-filters train study test test-fast test-notebooks lint format notebooks lab
 .PHONY: book tensorboard bench docs-update lock wheelhouse clean mutate mutate-survivors mutation-report
 
-help: ## show this help
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-15s %s\n", $$1, $$2}'
+# `make help`: the targets under their `##@ group` headers, in this file's order, aligned.
+help:
+	@echo "usage: make TARGET [BACKEND=tensorflow|jax|torch]   (BACKEND now: $(BACKEND))"
+	@awk 'BEGIN {FS = ":.*## "} \
+		/^##@ / {groups++; title[groups] = substr($$0, 5); next} \
+		/^[a-z][a-z-]*:.*## / {n++; name[n] = $$1; text[n] = $$2; group[n] = groups; \
+			if (length($$1) > width) width = length($$1)} \
+		END {line = "    make %-" width "s  %s\n"; \
+			for (g = 1; g <= groups; g++) {printf "\n%s\n", title[g]; \
+				for (i = 1; i <= n; i++) if (group[i] == g) printf line, name[i], text[i]}}' $(MAKEFILE_LIST)
+
+##@ learn: read and run the tutorial
+
+# Offline classrooms: no news feed, no update check (nothing leaves the machine), and no
+# toast asking about them: the server's switches, and JupyterLab's own settings for its
+# notification plugin (tools/jupyterlab-overrides.json, copied into the environment, where
+# JupyterLab reads overrides.json). The token is made here, so that make prints the one URL
+# to open; the port does not move (port_retries=0), so that URL is the server's.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+lab: $(LEARN) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open; prints the URL to open
+	@mkdir -p $(LAB_SETTINGS) && cp tools/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
+	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))') && \
+	echo "JupyterLab: open http://$(HOST):$(LAB_PORT)/lab?token=$$token in a browser (Ctrl+C here stops it)" && \
+	JUPYTER_TOKEN=$$token PYTHONPATH=$(CURDIR) exec $(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) \
+		--ServerApp.port_retries=0 --ServerApp.root_dir=notebooks --ServerApp.allow_root=True \
+		--ContentsManager.post_save_hook=tools.lab.refresh_git_index \
+		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+		--ServerApp.log_level=WARN --LabApp.log_level=WARN $(LAB_ARGS)
+
+# The book of another backend goes to build/book-jax/ or build/book-torch/, its outputs its own.
+BOOK := $(if $(filter tensorflow,$(BACKEND)),build/book,build/book-$(BACKEND))
+
+book: $(LEARN) ## the offline HTML book of the whole tutorial, built into build/book/index.html
+	rm -rf $(BOOK)-src && mkdir -p build && cp -RL docs $(BOOK)-src
+	$(BIN)/python -m sphinx -b html -q -W --keep-going -j $(WORKERS) $(BOOK)-src $(BOOK)
+
+notebooks: $(LEARN) ## run every notebook top to bottom in a fresh iris-keras kernel, one line each
+	$(BIN)/python -m pytest tests/article/test_notebooks.py -k fresh_kernel -n $(WORKERS) -v --no-header -p no:cacheprovider
+
+# TensorBoard comes with the tensorflow extra: Keras writes its logs on TensorFlow only.
+tensorboard: $(LEARN) ## TensorBoard on 127.0.0.1:6006 for runs/ (train --tensorboard)
+	@test -x $(BIN)/tensorboard || { echo "TensorBoard is in the TensorFlow environment only: make tensorboard BACKEND=tensorflow" >&2; exit 1; }
+	$(BIN)/tensorboard --logdir $(TENSORBOARD_LOGDIR) --host $(HOST) --port $(TENSORBOARD_PORT)
+
+##@ run: train, test and keep the environment
 
 $(UV): requirements/uv.txt
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
@@ -120,10 +163,6 @@ train: $(RUNTIME) ## train the article's recipe, then the corrected one (artifac
 	$(BIN)/iris-keras train --recipe article
 	$(BIN)/iris-keras train --recipe multiclass
 
-study: $(RUNTIME) ## seed study of every variant (docs/study/, docs/study-jax/ ...), docs/study.md on TF
-	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) \
-		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme docs/study.md,--output docs/study-$(BACKEND))
-
 test: $(DEV) ## lint, then the whole test suite, notebooks included
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n $(WORKERS) --durations=15
@@ -133,28 +172,6 @@ test-fast: $(DEV) ## the suite without the slow tests (full runs, notebooks)
 
 test-notebooks: $(DEV) ## run every notebook as a test, in a fresh kernel of BACKEND's environment
 	$(BIN)/python -m pytest -n $(WORKERS) tests/article/test_notebooks.py
-
-notebooks: $(LEARN) ## run every notebook top to bottom in a fresh iris-keras kernel, one line each
-	$(BIN)/python -m pytest tests/article/test_notebooks.py -k fresh_kernel -n $(WORKERS) -v --no-header -p no:cacheprovider
-
-# Offline classrooms: no news feed, no update check (nothing leaves the machine).
-lab: $(LEARN) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open, on the project's kernel
-	PYTHONPATH=$(CURDIR) $(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --ServerApp.root_dir=notebooks \
-		--ServerApp.allow_root=True --ContentsManager.post_save_hook=tools.lab.refresh_git_index \
-		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-		$(LAB_ARGS)
-
-# The book of another backend goes to build/book-jax/ or build/book-torch/, its outputs its own.
-BOOK := $(if $(filter tensorflow,$(BACKEND)),build/book,build/book-$(BACKEND))
-
-book: $(LEARN) ## the offline HTML book of the whole tutorial, built into build/book/index.html
-	rm -rf $(BOOK)-src && mkdir -p build && cp -RL docs $(BOOK)-src
-	$(BIN)/python -m sphinx -b html -q -W --keep-going -j $(WORKERS) $(BOOK)-src $(BOOK)
-
-# TensorBoard comes with the tensorflow extra: Keras writes its logs on TensorFlow only.
-tensorboard: $(LEARN) ## TensorBoard on 127.0.0.1:6006 for runs/ (train --tensorboard)
-	@test -x $(BIN)/tensorboard || { echo "TensorBoard is in the TensorFlow environment only: make tensorboard BACKEND=tensorflow" >&2; exit 1; }
-	$(BIN)/tensorboard --logdir $(TENSORBOARD_LOGDIR) --host $(HOST) --port $(TENSORBOARD_PORT)
 
 # JupyterLab adds the kernel's language_info when it saves; git stores none of it. What
 # `nbstripout --install` writes, but the command is tools/setup/nbstripout, which takes
@@ -186,10 +203,39 @@ format: $(DEV) ## format and fix lint in place
 	$(BIN)/ruff format $(LINTED)
 	$(BIN)/ruff check --fix $(LINTED)
 
-bench: $(DEV) ## time the naive listing against ours; table in runs/bench/ (tracked files untouched)
+# pip downloads: uv has no download command. pip's own configuration applies (here its
+# find-links, for PyTorch's CPU wheel); each file is checked against the lock's hash.
+WHEELHOUSE_DIR := $(or $(WHEELHOUSE),wheelhouse)
+WHEELHOUSE_LAYER := $(if $(filter command line environment,$(origin LAYER)),$(LAYER),dev)
+define download
+	$(PYTHON) -m pip download --quiet --disable-pip-version-check --no-deps --require-hashes \
+		--dest $(WHEELHOUSE_DIR) --requirement $(1)
+
+endef
+
+wheelhouse: ## download every wheel BACKEND's locks need (BACKEND=all; LAYER=runtime|learn) into WHEELHOUSE (wheelhouse/)
+	$(foreach backend,$(if $(filter all,$(BACKEND)),$(BACKENDS),$(BACKEND)),$(call download,$(call lock_of,$(backend),$(WHEELHOUSE_LAYER))))
+	$(call download,requirements/uv.txt)
+	@echo "$(WHEELHOUSE_DIR): $$(ls $(WHEELHOUSE_DIR) | wc -l) files, $$(du -sh $(WHEELHOUSE_DIR) | cut -f1)." \
+		"Offline: make install BACKEND=... LAYER=$(WHEELHOUSE_LAYER) WHEELHOUSE=$(WHEELHOUSE_DIR)"
+
+# An older git filter ran from one environment's Python: it goes with that environment.
+clean: ## remove BACKEND's environment, runs and caches
+	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(abspath $(VENV))/'; then \
+		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
+	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis mutants
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+##@ maintain: rewrite tracked files (docs/, the locks); for the project's maintainers
+
+study: $(RUNTIME) ## rewrites tracked docs/study*/ (and docs/study.md on TF): the seed study of every variant
+	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) \
+		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme docs/study.md,--output docs/study-$(BACKEND))
+
+bench: $(DEV) ## time the naive listing against ours; writes runs/bench/ only (tracked files untouched)
 	$(BIN)/python -m tools.bench --repeats 3 --strategies
 
-docs-update: $(DEV) ## rewrite the bench block of docs/speed.md (SPEED_PAGE) from runs/bench/bench-*.md
+docs-update: $(DEV) ## rewrites tracked docs/speed.md (SPEED_PAGE): its bench block, from runs/bench/bench-*.md
 	$(BIN)/python -m tools.bench --update $(SPEED_PAGE)
 
 # Modules for `make mutate` (paths); empty: every core module (hours on 2 cores).
@@ -199,14 +245,14 @@ SEED ?= 0
 JOBS ?= 2
 FRESH ?=
 
-mutate: $(DEV) ## mutation testing with mutmut, SAMPLE mutants per core module (SAMPLE= for all; MODULES, JOBS, FRESH=1); docs/developers/mutation.md
+mutate: $(DEV) ## rewrites tracked docs/developers/mutation.*: mutmut on SAMPLE mutants a module (MODULES, JOBS, FRESH=1)
 	$(BIN)/python -m tools.mutation run $(if $(SAMPLE),--sample $(SAMPLE) --seed $(SEED)) \
 		--jobs $(JOBS) $(if $(FRESH),--fresh) $(MODULES)
 
-mutate-survivors: $(DEV) ## test again only the survivors of MODULES (after adding tests); docs/developers/mutation.md
+mutate-survivors: $(DEV) ## rewrites tracked docs/developers/mutation.*: only MODULES' survivors again (after adding tests)
 	$(BIN)/python -m tools.mutation run --survivors --jobs $(JOBS) $(MODULES)
 
-mutation-report: $(DEV) ## rebuild docs/developers/mutation.md from docs/developers/mutation.json and docs/developers/mutation-equivalent.toml
+mutation-report: $(DEV) ## rewrites tracked docs/developers/mutation.md from mutation.json and mutation-equivalent.toml
 	$(BIN)/python -m tools.mutation report
 
 # `make lock` re-resolves every backend's locks (BACKEND=jax: that one's only), keeping
@@ -235,30 +281,7 @@ define lock_backend
 
 endef
 
-lock: | $(UV) ## re-resolve the locks from pyproject.toml (every backend, or BACKEND=; UPGRADE=1; needs the network)
+lock: | $(UV) ## rewrites tracked requirements/*.txt: re-resolved from pyproject.toml (BACKEND=, UPGRADE=1; needs the network)
 	$(UV) pip compile --quiet --universal --generate-hashes requirements/uv.in \
 		--custom-compile-command "make lock" --output-file requirements/uv.txt
 	$(foreach backend,$(LOCK_BACKENDS),$(call lock_backend,$(backend)))
-
-# pip downloads: uv has no download command. pip's own configuration applies (here its
-# find-links, for PyTorch's CPU wheel); each file is checked against the lock's hash.
-WHEELHOUSE_DIR := $(or $(WHEELHOUSE),wheelhouse)
-WHEELHOUSE_LAYER := $(if $(filter command line environment,$(origin LAYER)),$(LAYER),dev)
-define download
-	$(PYTHON) -m pip download --quiet --disable-pip-version-check --no-deps --require-hashes \
-		--dest $(WHEELHOUSE_DIR) --requirement $(1)
-
-endef
-
-wheelhouse: ## download every wheel BACKEND's locks need (BACKEND=all; LAYER=runtime|learn) into WHEELHOUSE (wheelhouse/)
-	$(foreach backend,$(if $(filter all,$(BACKEND)),$(BACKENDS),$(BACKEND)),$(call download,$(call lock_of,$(backend),$(WHEELHOUSE_LAYER))))
-	$(call download,requirements/uv.txt)
-	@echo "$(WHEELHOUSE_DIR): $$(ls $(WHEELHOUSE_DIR) | wc -l) files, $$(du -sh $(WHEELHOUSE_DIR) | cut -f1)." \
-		"Offline: make install BACKEND=... LAYER=$(WHEELHOUSE_LAYER) WHEELHOUSE=$(WHEELHOUSE_DIR)"
-
-# An older git filter ran from one environment's Python: it goes with that environment.
-clean: ## remove BACKEND's environment, runs and caches
-	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(abspath $(VENV))/'; then \
-		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
-	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis mutants
-	find . -name __pycache__ -type d -prune -exec rm -rf {} +

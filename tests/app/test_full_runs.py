@@ -1,4 +1,8 @@
-"""The article's full 100-epoch runs, one per recipe, with the default seed."""
+"""The article's full 100-epoch runs, one per recipe, with the default seed.
+
+Each run is `make train`'s on the suite's backend, so its figures are the
+README's results row for that backend (`make test BACKEND=jax` checks JAX's).
+"""
 
 import re
 from pathlib import Path
@@ -8,6 +12,7 @@ import pytest
 
 from iris_keras.app.run import train_recipe
 from iris_keras.recipes import get_recipe
+from tests.support.readme import readme_results
 
 # Thresholds from the seed study (`make study`; rows in docs/study/study.csv,
 # table in docs/study.md). Seed 42, the one these tests train, is
@@ -35,8 +40,19 @@ def test_full_run(recipe_name, tmp_path):
     # Compared in float32, as the study counts: Keras's 27/30 is 0.89999998.
     assert np.float32(metrics["test_accuracy"]) >= np.float32(MIN_TEST_ACCURACY[recipe_name])
     assert metrics["reload_matches"]
+    assert_readme_results_are(metrics, recipe_name)
     if recipe_name == "article":
         assert_readme_summary_is(metrics)
+
+
+def assert_readme_results_are(metrics, recipe_name):
+    """The README's results row of this backend and recipe holds this run's figures."""
+    from iris_keras import backend
+
+    shown = readme_results()[(backend.name(), recipe_name)]
+    assert f"{metrics['test_accuracy']:.3f}" == shown["test_accuracy"]
+    assert f"{metrics['test_loss']:.3f}" == shown["test_loss"]
+    assert metrics["confusion_matrix"] == shown["confusion_matrix"]
 
 
 def assert_readme_summary_is(metrics):
