@@ -111,7 +111,10 @@ lab: $(LEARN) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ o
 BOOK := $(if $(filter tensorflow,$(BACKEND)),build/book,build/book-$(BACKEND))
 
 book: $(LEARN) ## the offline HTML book of the whole tutorial, built into build/book/index.html
-	rm -rf $(BOOK)-src && mkdir -p build && cp -RL docs $(BOOK)-src
+	@# A clean build: Sphinx never removes the page of a source that was moved or deleted.
+	@# The notebooks' outputs are cached apart (build/.jupyter_cache-<backend>), so this
+	@# costs the pages, not the notebooks.
+	rm -rf $(BOOK)-src $(BOOK) && mkdir -p build && cp -RL docs $(BOOK)-src
 	$(BIN)/python -m sphinx -b html -q -W --keep-going -j $(WORKERS) $(BOOK)-src $(BOOK)
 
 notebooks: $(LEARN) ## run every notebook top to bottom in a fresh iris-keras kernel, one line each
