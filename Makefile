@@ -1,16 +1,20 @@
 # iris-keras: `make train` and `make test` are all the set-up a fresh machine needs.
 PYTHON ?= python3
 # The Keras backend: tensorflow (the reference, default), jax or torch. Each has its own
-# environment and lock file, and the jax and torch ones hold no TensorFlow:
-# `make train BACKEND=jax` uses .venv-jax, installed from requirements-jax.lock.
+# environment and locks, and the jax and torch ones hold no TensorFlow:
+# `make train BACKEND=jax` uses .venv-jax, synced to requirements/jax.txt.
 BACKEND ?= tensorflow
-ifeq ($(filter $(BACKEND),tensorflow jax torch),)
+BACKENDS := tensorflow jax torch
+ifeq ($(filter $(BACKEND),$(BACKENDS) all),)
 $(error Received BACKEND=$(BACKEND), expected tensorflow, jax or torch)
 endif
+ifeq ($(BACKEND),all)
+ifneq ($(filter-out lock wheelhouse,$(or $(MAKECMDGOALS),help)),)
+$(error Received BACKEND=all for make $(MAKECMDGOALS), expected tensorflow, jax or torch (all is for make lock and make wheelhouse))
+endif
+endif
 VENV := $(if $(filter tensorflow,$(BACKEND)),.venv,.venv-$(BACKEND))
-LOCK := $(if $(filter tensorflow,$(BACKEND)),requirements.lock,requirements-$(BACKEND).lock)
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 # Every process make starts runs Keras on $(BACKEND).
 export KERAS_BACKEND := $(BACKEND)
 # Test workers: pytest-xdist processes (2 fits this 2-core machine).
@@ -19,12 +23,49 @@ WORKERS ?= 2
 STUDY_SEEDS ?= 20
 # The page whose <!-- bench:start/end --> block `make docs-update` rewrites.
 SPEED_PAGE ?= docs/speed.md
+# The module that registers the Jupyter kernel (`python -m $(KERNEL_MODULE) install`).
+KERNEL_MODULE ?= iris_keras.app.kernel
 
 # What ruff lints and formats: the package, the tools beside it, the tests, the book's config.
 LINTED := iris_keras tools tests docs/conf.py
 
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONHASHSEED ?= 0
+
+# Three layers of dependencies (pyproject.toml), each a superset of the one before, each
+# locked per backend in requirements/ with exact versions and hashes (`make lock`):
+#   runtime  requirements/$(BACKEND).txt        make train, make study
+#   learn    requirements/$(BACKEND)-learn.txt  + make lab, make book, make notebooks, make tensorboard
+#   dev      requirements/$(BACKEND)-dev.txt    + make test, make lint, make mutate, make bench
+# A target syncs the environment to its layer's lock when the lock is newer than the
+# environment; an environment keeps the highest layer it has (make train in a dev
+# environment removes nothing). `make install` syncs every time.
+lock_of = requirements/$(1)$(if $(filter runtime,$(2)),,-$(2)).txt
+RUNTIME := $(VENV)/.installed-runtime
+LEARN := $(VENV)/.installed-learn
+DEV := $(VENV)/.installed-dev
+INSTALLED := $(if $(wildcard $(DEV)),dev,$(if $(wildcard $(LEARN)),learn,$(if $(wildcard $(RUNTIME)),runtime)))
+# The layer `make install` syncs: the one the environment has, runtime for a new one.
+LAYER ?= $(or $(INSTALLED),runtime)
+ifeq ($(filter $(LAYER),runtime learn dev),)
+$(error Received LAYER=$(LAYER), expected runtime, learn or dev)
+endif
+# The higher of layer $(1) and the installed one.
+higher = $(if $(filter dev,$(1) $(INSTALLED)),dev,$(if $(filter learn,$(1) $(INSTALLED)),learn,runtime))
+layers_up_to = $(if $(filter dev,$(1)),runtime learn dev,$(if $(filter learn,$(1)),runtime learn,runtime))
+
+# The installer, pinned: uv from requirements/uv.txt (hashes), in its own small environment.
+TOOLS := .venv-tools
+UV := $(TOOLS)/bin/uv
+# uv reads none of pip's configuration. The find-links pip uses here (PIP_FIND_LINKS: this
+# machine's folder with PyTorch's CPU wheel) are passed on; where it is unset, nothing is.
+FIND_LINKS ?= $(PIP_FIND_LINKS)
+# An offline classroom: `make install WHEELHOUSE=folder` installs from that folder alone
+# (`make wheelhouse` fills it on a connected machine); no index, no network.
+WHEELHOUSE ?=
+UV_SOURCES := $(if $(WHEELHOUSE),--offline --no-index --find-links $(abspath $(WHEELHOUSE)),$(foreach links,$(FIND_LINKS),--find-links $(links)))
+PIP_SOURCES := $(if $(WHEELHOUSE),--no-index --find-links $(abspath $(WHEELHOUSE)))
+export UV_PYTHON_DOWNLOADS := never
 
 .DEFAULT_GOAL := help
 # `make lab` and `make tensorboard` serve on this machine only.
@@ -35,94 +76,178 @@ TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
 .PHONY: help install git-filters train study test test-fast test-notebooks lint format notebooks lab
-.PHONY: book tensorboard bench bench-study docs-update lock clean mutate mutate-survivors mutation-report
+.PHONY: book tensorboard bench bench-study docs-update lock wheelhouse clean mutate mutate-survivors mutation-report
 
-help: ## show this help
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-15s %s\n", $$1, $$2}'
+# `make help`: the targets under their `##@ group` headers, in this file's order, aligned.
+help:
+	@echo "usage: make TARGET [BACKEND=tensorflow|jax|torch]   (BACKEND now: $(BACKEND))"
+	@awk 'BEGIN {FS = ":.*## "} \
+		/^##@ / {groups++; title[groups] = substr($$0, 5); next} \
+		/^[a-z][a-z-]*:.*## / {n++; name[n] = $$1; text[n] = $$2; group[n] = groups; \
+			if (length($$1) > width) width = length($$1)} \
+		END {line = "    make %-" width "s  %s\n"; \
+			for (g = 1; g <= groups; g++) {printf "\n%s\n", title[g]; \
+				for (i = 1; i <= n; i++) if (group[i] == g) printf line, name[i], text[i]}}' $(MAKEFILE_LIST)
 
-$(STAMP): $(LOCK) pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "iris-keras needs Python >= 3.11, found " + sys.version.split()[0])'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet --requirement $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
-	@# Any Python of this environment defaults to its backend, started by make or not.
-	echo 'import os; os.environ.setdefault("KERAS_BACKEND", "$(BACKEND)")' \
-		> "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/iris_keras_backend.pth"
-	$(BIN)/python -m iris_keras.app.kernel install
-	$(MAKE) --no-print-directory git-filters
-	touch $(STAMP)
+##@ learn: read and run the tutorial
 
-install: $(STAMP) ## create the environment of BACKEND (.venv, .venv-jax, .venv-torch) from its lock
-
-train: $(STAMP) ## train the article's recipe, then the corrected one (artifacts in runs/)
-	$(BIN)/iris-keras train --recipe article
-	$(BIN)/iris-keras train --recipe multiclass
-
-study: $(STAMP) ## seed study of every variant (docs/study/, docs/study-jax/ ...), docs/study.md on TF
-	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) \
-		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme docs/study.md,--output docs/study-$(BACKEND))
-
-test: $(STAMP) ## lint, then the whole test suite, notebooks included
-	$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest -n $(WORKERS) --durations=15
-
-test-fast: $(STAMP) ## the suite without the slow tests (full runs, notebooks)
-	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
-
-test-notebooks: $(STAMP) ## run every notebook as a test, in a fresh kernel of BACKEND's environment
-	$(BIN)/python -m pytest -n $(WORKERS) tests/article/test_notebooks.py
-
-notebooks: $(STAMP) ## run every notebook top to bottom in a fresh iris-keras kernel, one line each
-	$(BIN)/python -m pytest tests/article/test_notebooks.py -k fresh_kernel -n $(WORKERS) -v --no-header -p no:cacheprovider
-
-# Offline classrooms: no news feed, no update check (nothing leaves the machine).
-lab: $(STAMP) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open, on the project's kernel
-	PYTHONPATH=$(CURDIR) $(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) --ServerApp.root_dir=notebooks \
-		--ServerApp.allow_root=True --ContentsManager.post_save_hook=tools.lab.refresh_git_index \
+# Offline classrooms: no news feed, no update check (nothing leaves the machine), and no
+# toast asking about them: the server's switches, and JupyterLab's own settings for its
+# notification plugin (tools/jupyterlab-overrides.json, copied into the environment, where
+# JupyterLab reads overrides.json). The token is made here, so that make prints the one URL
+# to open; the port does not move (port_retries=0), so that URL is the server's.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+lab: $(LEARN) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open; prints the URL to open
+	@mkdir -p $(LAB_SETTINGS) && cp tools/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
+	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))') && \
+	echo "JupyterLab: open http://$(HOST):$(LAB_PORT)/lab?token=$$token in a browser (Ctrl+C here stops it)" && \
+	JUPYTER_TOKEN=$$token PYTHONPATH=$(CURDIR) exec $(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) \
+		--ServerApp.port_retries=0 --ServerApp.root_dir=notebooks --ServerApp.allow_root=True \
+		--ContentsManager.post_save_hook=tools.lab.refresh_git_index \
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-		$(LAB_ARGS)
+		--ServerApp.log_level=WARN --LabApp.log_level=WARN $(LAB_ARGS)
 
 # The book of another backend goes to build/book-jax/ or build/book-torch/, its outputs its own.
 BOOK := $(if $(filter tensorflow,$(BACKEND)),build/book,build/book-$(BACKEND))
 
-book: $(STAMP) ## the offline HTML book of the whole tutorial, built into build/book/index.html
-	rm -rf $(BOOK)-src && mkdir -p build && cp -RL docs $(BOOK)-src
+book: $(LEARN) ## the offline HTML book of the whole tutorial, built into build/book/index.html
+	@# A clean build: Sphinx never removes the page of a source that was moved or deleted.
+	@# The notebooks' outputs are cached apart (build/.jupyter_cache-<backend>), so this
+	@# costs the pages, not the notebooks.
+	rm -rf $(BOOK)-src $(BOOK) && mkdir -p build && cp -RL docs $(BOOK)-src
 	$(BIN)/python -m sphinx -b html -q -W --keep-going -j $(WORKERS) $(BOOK)-src $(BOOK)
 
-tensorboard: $(STAMP) ## TensorBoard on 127.0.0.1:6006 for runs/ (train --tensorboard)
+notebooks: $(LEARN) ## run every notebook top to bottom in a fresh iris-keras kernel, one line each
+	$(BIN)/python -m pytest tests/article/test_notebooks.py -k fresh_kernel -n $(WORKERS) -v --no-header -p no:cacheprovider
+
+# TensorBoard comes with the tensorflow extra: Keras writes its logs on TensorFlow only.
+tensorboard: $(LEARN) ## TensorBoard on 127.0.0.1:6006 for runs/ (train --tensorboard)
+	@test -x $(BIN)/tensorboard || { echo "TensorBoard is in the TensorFlow environment only: make tensorboard BACKEND=tensorflow" >&2; exit 1; }
 	$(BIN)/tensorboard --logdir $(TENSORBOARD_LOGDIR) --host $(HOST) --port $(TENSORBOARD_PORT)
 
-# JupyterLab adds the kernel's language_info when it saves; git stores none of it.
+##@ run: train, test and keep the environment
+
+$(UV): requirements/uv.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check $(PIP_SOURCES) \
+		--require-hashes --no-deps --requirement requirements/uv.txt
+	touch $(UV)
+
+# Syncs $(VENV) to the lock of layer $(1): exactly the lock's packages, at its versions,
+# each file checked against its hash; whatever else is installed is removed. Then the
+# project itself, editable, without dependencies (setuptools comes from the lock).
+define sync
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "iris-keras needs Python >= 3.11, found " + sys.version.split()[0])'
+	test -x $(BIN)/python || $(UV) venv --quiet --python $(PYTHON) $(VENV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(UV_SOURCES) $(call lock_of,$(BACKEND),$(1))
+	$(UV) pip install --quiet --python $(BIN)/python $(UV_SOURCES) --no-deps --no-build-isolation --editable .
+	@# Any Python of this environment defaults to its backend, started by make or not.
+	echo 'import os; os.environ.setdefault("KERAS_BACKEND", "$(BACKEND)")' \
+		> "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/iris_keras_backend.pth"
+	$(if $(filter learn dev,$(1)),$(BIN)/python -m $(KERNEL_MODULE) install)
+	$(if $(filter learn dev,$(1)),$(MAKE) --no-print-directory git-filters)
+	rm -f $(RUNTIME) $(LEARN) $(DEV)
+	touch $(foreach layer,$(call layers_up_to,$(1)),$(VENV)/.installed-$(layer))
+endef
+
+$(RUNTIME): $(call lock_of,$(BACKEND),runtime) pyproject.toml | $(UV)
+	$(call sync,$(call higher,runtime))
+
+$(LEARN): $(call lock_of,$(BACKEND),learn) pyproject.toml | $(UV)
+	$(call sync,$(call higher,learn))
+
+$(DEV): $(call lock_of,$(BACKEND),dev) pyproject.toml | $(UV)
+	$(call sync,dev)
+
+install: | $(UV) ## sync BACKEND's environment to its lock exactly (LAYER=runtime|learn|dev; WHEELHOUSE=folder: offline)
+	$(call sync,$(LAYER))
+
+train: $(RUNTIME) ## train the article's recipe, then the corrected one (artifacts in runs/)
+	$(BIN)/iris-keras train --recipe article
+	$(BIN)/iris-keras train --recipe multiclass
+
+test: $(DEV) ## lint, then the whole test suite, notebooks included
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest -n $(WORKERS) --durations=15
+
+test-fast: $(DEV) ## the suite without the slow tests (full runs, notebooks)
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
+
+test-notebooks: $(DEV) ## run every notebook as a test, in a fresh kernel of BACKEND's environment
+	$(BIN)/python -m pytest -n $(WORKERS) tests/article/test_notebooks.py
+
+# JupyterLab adds the kernel's language_info when it saves; git stores none of it. What
+# `nbstripout --install` writes, but the command is tools/setup/nbstripout, which takes
+# nbstripout from whichever environment of this repository has it (or PATH): deleting or
+# rebuilding an environment breaks no filter. Git runs it from the top of the work tree,
+# so the path is relative: a moved clone or another worktree runs its own.
+NBSTRIPOUT := tools/setup/nbstripout
 git-filters: ## strip notebook outputs in git (nbstripout filter), so saving a notebook leaves git clean
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-		$(BIN)/nbstripout --install && git config filter.nbstripout.extrakeys metadata.language_info; fi
+		git config filter.nbstripout.clean $(NBSTRIPOUT) && \
+		git config filter.nbstripout.smudge cat && \
+		git config filter.nbstripout.required true && \
+		git config filter.nbstripout.extrakeys metadata.language_info && \
+		git config diff.ipynb.textconv '$(NBSTRIPOUT) -t' && \
+		attributes="$$(git rev-parse --git-path info/attributes)" && mkdir -p "$$(dirname "$$attributes")" && \
+		for line in '*.ipynb filter=nbstripout' '*.zpln filter=nbstripout' '*.ipynb diff=ipynb'; do \
+			grep -qxF "$$line" "$$attributes" 2>/dev/null || echo "$$line" >> "$$attributes"; done; fi
 
-lint: $(STAMP) ## ruff lint and format check; the import contract between the rooms (import-linter)
+lint: $(DEV) ## ruff, the import contracts between the rooms (import-linter), mypy; the wheel holds iris_keras and its LICENSE only
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/lint-imports
+	$(BIN)/mypy
+	rm -rf build/wheel
+	$(UV) build --quiet --wheel --no-build-isolation --python $(BIN)/python --out-dir build/wheel
+	$(BIN)/check-wheel-contents --toplevel iris_keras build/wheel
 
-format: $(STAMP) ## format and fix lint in place
+format: $(DEV) ## format and fix lint in place
 	$(BIN)/ruff format $(LINTED)
 	$(BIN)/ruff check --fix $(LINTED)
 
-bench: $(STAMP) ## time the naive listing against ours; table in runs/bench/ (tracked files untouched)
+# pip downloads: uv has no download command. pip's own configuration applies (here its
+# find-links, for PyTorch's CPU wheel); each file is checked against the lock's hash.
+WHEELHOUSE_DIR := $(or $(WHEELHOUSE),wheelhouse)
+WHEELHOUSE_LAYER := $(if $(filter command line environment,$(origin LAYER)),$(LAYER),dev)
+define download
+	$(PYTHON) -m pip download --quiet --disable-pip-version-check --no-deps --require-hashes \
+		--dest $(WHEELHOUSE_DIR) --requirement $(1)
+
+endef
+
+wheelhouse: ## download every wheel BACKEND's locks need (BACKEND=all; LAYER=runtime|learn) into WHEELHOUSE (wheelhouse/)
+	$(foreach backend,$(if $(filter all,$(BACKEND)),$(BACKENDS),$(BACKEND)),$(call download,$(call lock_of,$(backend),$(WHEELHOUSE_LAYER))))
+	$(call download,requirements/uv.txt)
+	@echo "$(WHEELHOUSE_DIR): $$(ls $(WHEELHOUSE_DIR) | wc -l) files, $$(du -sh $(WHEELHOUSE_DIR) | cut -f1)." \
+		"Offline: make install BACKEND=... LAYER=$(WHEELHOUSE_LAYER) WHEELHOUSE=$(WHEELHOUSE_DIR)"
+
+# An older git filter ran from one environment's Python: it goes with that environment.
+clean: ## remove BACKEND's environment, runs and caches
+	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(abspath $(VENV))/'; then \
+		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
+	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis mutants
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+##@ maintain: rewrite tracked files (docs/, the locks); for the project's maintainers
+
+study: $(RUNTIME) ## rewrites tracked docs/study*/ (and docs/study.md on TF): the seed study of every variant
+	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) \
+		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme docs/study.md,--output docs/study-$(BACKEND))
+
+bench: $(DEV) ## time the naive listing against ours; writes runs/bench/ only (tracked files untouched)
 	$(BIN)/python -m tools.bench --repeats 3 --strategies
 
 # Seeds per variant of the per-run pool in `make bench-study`: 20, the whole grid (~16 min on
 # 2 cores); fewer measure a subset and scale its time to the grid, and the table says so.
 PER_RUN_SEEDS ?= 20
 
-bench-study: $(STAMP) ## time the whole seed study, stacked vs the per-run pool vs NumPy; table in runs/bench/
+bench-study: $(DEV) ## time the whole seed study, stacked vs the per-run pool vs NumPy; writes runs/bench/ only (tracked files untouched)
 	$(BIN)/python -m tools.bench --study --repeats 3 --seeds $(STUDY_SEEDS) --per-run-seeds $(PER_RUN_SEEDS)
 
-docs-update: $(STAMP) ## rewrite the bench blocks of docs/speed.md (SPEED_PAGE) from runs/bench/*.md
+docs-update: $(DEV) ## rewrites tracked docs/speed.md (SPEED_PAGE): its bench blocks, from runs/bench/*.md
 	$(BIN)/python -m tools.bench --update $(SPEED_PAGE)
 
-# jax and torch locks keep every package they share with requirements.lock at its version,
-# so the three environments differ only by the backend. `torch==X+cpu` (the CPU build pip
-# found on disk) is written `torch==X`: the same pin takes PyPI's build elsewhere.
 # Modules for `make mutate` (paths); empty: every core module (hours on 2 cores).
 MODULES ?=
 SAMPLE ?= 25
@@ -130,27 +255,43 @@ SEED ?= 0
 JOBS ?= 2
 FRESH ?=
 
-mutate: $(STAMP) ## mutation testing with mutmut, SAMPLE mutants per core module (SAMPLE= for all; MODULES, JOBS, FRESH=1); docs/developers/mutation.md
+mutate: $(DEV) ## rewrites tracked docs/developers/mutation.*: mutmut on SAMPLE mutants a module (MODULES, JOBS, FRESH=1)
 	$(BIN)/python -m tools.mutation run $(if $(SAMPLE),--sample $(SAMPLE) --seed $(SEED)) \
 		--jobs $(JOBS) $(if $(FRESH),--fresh) $(MODULES)
 
-mutate-survivors: $(STAMP) ## test again only the survivors of MODULES (after adding tests); docs/developers/mutation.md
+mutate-survivors: $(DEV) ## rewrites tracked docs/developers/mutation.*: only MODULES' survivors again (after adding tests)
 	$(BIN)/python -m tools.mutation run --survivors --jobs $(JOBS) $(MODULES)
 
-mutation-report: $(STAMP) ## rebuild docs/developers/mutation.md from docs/developers/mutation.json and docs/developers/mutation-equivalent.toml
+mutation-report: $(DEV) ## rewrites tracked docs/developers/mutation.md from mutation.json and mutation-equivalent.toml
 	$(BIN)/python -m tools.mutation report
 
-lock: ## re-resolve BACKEND's lock from pyproject.toml (needs the network)
-	rm -rf /tmp/iris-keras-lock && $(PYTHON) -m venv /tmp/iris-keras-lock
-	/tmp/iris-keras-lock/bin/pip install --quiet --upgrade "pip>=24"
-	/tmp/iris-keras-lock/bin/pip install --quiet \
-		$(if $(filter tensorflow,$(BACKEND)),,--constraint requirements.lock) \
-		"setuptools>=68" ".[dev,$(BACKEND)]"
-	/tmp/iris-keras-lock/bin/pip freeze --all --exclude iris-keras --exclude pip \
-		| sed -E 's/^(torch==[0-9.]+)\+cpu$$/\1/' > $(LOCK)
+# `make lock` re-resolves every backend's locks (BACKEND=jax: that one's only), keeping
+# each pin the lock already has unless pyproject.toml rules it out (UPGRADE=1: newest
+# versions). Universal locks (markers for every OS and Python >= 3.11.5 the wheels cover)
+# with every file's hash and a note of why each package is there. The dev lock first,
+# constrained for jax and torch by TensorFlow's, so the three environments share every
+# version they share; then learn and runtime, constrained by their dev lock, so no layer
+# differs from the one above it. Torch: requirements/torch-overrides.in.
+LOCK_BACKENDS := $(if $(filter command line environment,$(origin BACKEND)),$(if $(filter all,$(BACKEND)),$(BACKENDS),$(BACKEND)),$(BACKENDS))
+UPGRADE ?=
+COMPILE = $(UV) pip compile --quiet --universal --generate-hashes $(UV_SOURCES) $(if $(UPGRADE),--upgrade) \
+	pyproject.toml --group build
 
-clean: ## remove the environment, runs and caches (and the git filter that ran from it)
-	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(abspath $(VENV))/'; then \
-		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
-	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis mutants
-	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+define lock_backend
+	$(COMPILE) --python-version 3.11.5 --extra $(1) --extra study --group dev \
+		$(if $(filter tensorflow,$(1)),,--constraint requirements/tensorflow-dev.txt) \
+		$(if $(filter torch,$(1)),--overrides requirements/torch-overrides.in) \
+		--custom-compile-command "make lock BACKEND=$(1)" --output-file $(call lock_of,$(1),dev)
+	$(COMPILE) --python-version 3.11.5 --extra $(1) --group learn --constraint $(call lock_of,$(1),dev) \
+		$(if $(filter torch,$(1)),--overrides requirements/torch-overrides.in) \
+		--custom-compile-command "make lock BACKEND=$(1)" --output-file $(call lock_of,$(1),learn)
+	$(COMPILE) --python-version 3.11 --extra $(1) --constraint $(call lock_of,$(1),dev) \
+		$(if $(filter torch,$(1)),--overrides requirements/torch-overrides.in) \
+		--custom-compile-command "make lock BACKEND=$(1)" --output-file $(call lock_of,$(1),runtime)
+
+endef
+
+lock: | $(UV) ## rewrites tracked requirements/*.txt: re-resolved from pyproject.toml (BACKEND=, UPGRADE=1; needs the network)
+	$(UV) pip compile --quiet --universal --generate-hashes requirements/uv.in \
+		--custom-compile-command "make lock" --output-file requirements/uv.txt
+	$(foreach backend,$(LOCK_BACKENDS),$(call lock_backend,$(backend)))

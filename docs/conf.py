@@ -40,6 +40,7 @@ extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
+    "tools.book.language",  # the Chinese passages marked lang="zh-Hans" (WCAG 2.1, 3.1.2)
 ]
 # Pieces that pages {include}, not pages of their own.
 exclude_patterns = [
@@ -91,7 +92,9 @@ html_theme_options = {
 # MathJax 3 from the pinned sphinx-mathjax-offline package, copied into _static/mathjax:
 # we take its files, not its Sphinx hook (which is not declared safe for parallel builds).
 _MATHJAX_PACKAGE = Path(importlib.util.find_spec("sphinx-mathjax-offline").origin).parent
-html_static_path = [str(_MATHJAX_PACKAGE / "static")]
+html_static_path = [str(_MATHJAX_PACKAGE / "static"), "_static"]
+# The book's few CSS rules for WCAG 2.1 AA: tables that fit, legible model summaries.
+html_css_files = ["iris-keras.css"]
 html_show_sourcelink = False
 html_last_updated_fmt = None
 # SVG output: the formulas need no web fonts, so nothing else is loaded.

@@ -13,23 +13,32 @@ softmax for the three species. Standardization travels inside the model as a
 only, so the saved model takes raw centimetres.
 """
 
-import numpy as np
+from __future__ import annotations
 
-from iris_keras.datasets.iris import TARGETS
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from iris_keras.datasets.iris import DEFAULT_POSITIVE_CLASS, SPECIES, TARGETS
 from iris_keras.errors import check_choice, check_positive_int, invalid
+
+if TYPE_CHECKING:
+    import keras
 
 HIDDEN_UNITS = (4, 3)
 NUM_FEATURES = 4
 
 
 def build_model(
-    x_train=None,
+    x_train: ArrayLike | None = None,
     *,
-    target="binary",
-    units=HIDDEN_UNITS,
-    standardize=True,
-    positive_class=None,
-):
+    target: str = "binary",
+    units: Sequence[int] = HIDDEN_UNITS,
+    standardize: bool = True,
+    positive_class: str = DEFAULT_POSITIVE_CLASS,
+) -> keras.Sequential:
     """Builds the article's `Sequential` network.
 
     Args:
@@ -42,22 +51,32 @@ def build_model(
             the article's.
         standardize: whether the first layer standardizes the inputs.
             Defaults to `True`.
-        positive_class: the species of a binary target, kept in the model's
-            name (`iris_binary_virginica`) so that a saved model can say what
-            its output means. Defaults to `None`.
+        positive_class: the species a binary target labels 1, one of
+            `"setosa"`, `"versicolor"`, `"virginica"`; kept in the model's
+            name (`iris_binary_virginica`), so that `predict_species` and a
+            saved model can say what the output means. Ignored for the other
+            targets. Defaults to `"virginica"`, as in `iris.load_data`.
 
     Returns:
         An uncompiled `keras.Sequential`.
+
+    Raises:
+        UsageError: a bad `target`, `units` or `positive_class`, or no
+            `x_train` to standardize with.
 
     Example:
     >>> model = build_model(target="onehot", standardize=False)
     >>> [layer.units for layer in model.layers]
     [4, 3, 3]
+    >>> build_model(standardize=False).name
+    'iris_binary_virginica'
     """
     import keras
 
     target = check_choice("target", target, TARGETS)
     units = tuple(check_positive_int("units", width) for width in units)
+    if target == "binary":
+        positive_class = check_choice("positive_class", positive_class, SPECIES)
     layers = [keras.Input(shape=(NUM_FEATURES,), name="measurements_cm")]
     if standardize:
         layers.append(_normalization(x_train))
@@ -65,14 +84,14 @@ def build_model(
         layers.append(keras.layers.Dense(width, activation="relu", name=f"hidden_{index}"))
     if target == "binary":
         layers.append(keras.layers.Dense(1, activation="sigmoid", name="output"))
-        name = f"iris_binary_{positive_class}" if positive_class else "iris_binary"
+        name = f"iris_binary_{positive_class}"
     else:
         layers.append(keras.layers.Dense(3, activation="softmax", name="output"))
         name = "iris_multiclass"
     return keras.Sequential(layers, name=name)
 
 
-def _normalization(x_train):
+def _normalization(x_train: ArrayLike | None) -> keras.layers.Normalization:
     import keras
 
     if x_train is None:

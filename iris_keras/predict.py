@@ -1,22 +1,30 @@
 """Predict one flower's species from its four measurements.
 
 A saved model knows what its output means from its name: `build_model`
-names a binary model `iris_binary_<species>` and a three-class one
-`iris_multiclass`.
+names a binary model `iris_binary_<species>` (`iris_binary_virginica` by
+default, `load_data`'s positive class) and a three-class one
+`iris_multiclass`. A binary model of another name answers "positive class".
 """
 
+from __future__ import annotations
+
 import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from iris_keras.datasets.iris import FEATURE_NAMES, SPECIES, class_names
 from iris_keras.errors import UsageError
 
+if TYPE_CHECKING:
+    import keras
+
 MIN_LENGTH_CM = 0.01
 MAX_LENGTH_CM = 50.0
 
 
-def check_measurements(measurements):
+def check_measurements(measurements: Iterable[float | str]) -> np.ndarray:
     """Checks four flower measurements in centimetres.
 
     Accepted: exactly four finite numbers, each in [0.01, 50] cm. Iris
@@ -57,7 +65,7 @@ def check_measurements(measurements):
     return np.asarray([values], dtype=np.float32)
 
 
-def class_names_of(model):
+def class_names_of(model: keras.Model) -> tuple[str, ...]:
     """The name of each output label of a model built by `build_model`."""
     units = model.output_shape[-1]
     if units == 1:
@@ -68,7 +76,7 @@ def class_names_of(model):
     return SPECIES[:units]
 
 
-def predict_species(model, measurements):
+def predict_species(model: keras.Model, measurements: Iterable[float | str]) -> tuple[str, float]:
     """Predicts the class of one flower and the model's probability for it.
 
     Args:
@@ -76,10 +84,11 @@ def predict_species(model, measurements):
         measurements: four numbers in centimetres (see `check_measurements`).
 
     Returns:
-        `(class_name, probability)`, e.g. `("virginica", 0.97)`.
-
-    For example, `predict_species(model, [6.3, 3.3, 6.0, 2.5])` gives
-    `("virginica", 0.97)` for a model trained by `iris-keras train`.
+        `(class_name, probability)`: the class the model gives the most
+        probability, named as `class_names_of(model)` says, and that
+        probability as a Python float. The README's model answers
+        `predict_species(model, [6.3, 3.3, 6.0, 2.5])` with
+        `('virginica', 0.99...)` (a doctest of the README checks it).
     """
     import keras
 

@@ -202,7 +202,7 @@ def build_for(recipe: Recipe, x_fit: np.ndarray, *, strategy: Any = None) -> ker
             target=recipe.target,
             units=recipe.units,
             standardize=recipe.standardize,
-            positive_class=recipe.positive_class if recipe.target == "binary" else None,
+            positive_class=recipe.positive_class,  # used by a binary target only
         )
         return compile_model(
             model,

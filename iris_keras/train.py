@@ -21,30 +21,39 @@ with public APIs only:
 Each epoch's shuffle comes from `batches.epoch_permutation(seed, epoch)`, so
 a run resumed at epoch `k` is fed what an uninterrupted run is fed."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from iris_keras import backend
 from iris_keras.backend import generator
 from iris_keras.batches import epoch_orders, steps_per_epoch
 from iris_keras.errors import DivergedError, check_non_negative_int, check_positive_int, invalid
 
+if TYPE_CHECKING:
+    import keras
+
 DEFAULT_EPOCHS = 100
 DEFAULT_BATCH_SIZE = 32
 
 
 def fit_model(
-    model,
-    x,
-    y,
+    model: keras.Model,
+    x: ArrayLike,
+    y: ArrayLike,
     *,
-    validation_data=None,
-    epochs=DEFAULT_EPOCHS,
-    batch_size=DEFAULT_BATCH_SIZE,
-    seed=0,
-    initial_epoch=0,
-    callbacks=(),
-    verbose="auto",
-):
+    validation_data: tuple[ArrayLike, ArrayLike] | None = None,
+    epochs: int = DEFAULT_EPOCHS,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    seed: int = 0,
+    initial_epoch: int = 0,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    verbose: str | int = "auto",
+) -> keras.callbacks.History:
     """Trains a compiled `model` like the article's `fit`, and returns its `History`.
 
     Training stops at the first batch whose loss is not finite
@@ -90,7 +99,7 @@ def fit_model(
         all_callbacks.append(
             validation_metrics(*_check_arrays(*validation_data, "validation_data"))
         )
-    running = keras.callbacks.LambdaCallback(
+    running: keras.callbacks.LambdaCallback = keras.callbacks.LambdaCallback(
         on_epoch_begin=lambda epoch, logs=None: setattr(running, "epoch", epoch)
     )
     running.epoch = initial_epoch
@@ -121,7 +130,7 @@ def fit_model(
     return history
 
 
-def _check_finite(history, model, initial_epoch):
+def _check_finite(history: keras.callbacks.History, model: keras.Model, initial_epoch: int) -> None:
     losses = np.asarray(history.history.get("loss", []), dtype=np.float64)
     if losses.size and np.isfinite(losses).all():
         return
@@ -129,7 +138,7 @@ def _check_finite(history, model, initial_epoch):
     raise _diverged(model, bad_epoch, f"the loss became {losses[-1]}")
 
 
-def _diverged(model, epoch, what):
+def _diverged(model: keras.Model, epoch: int, what: str) -> DivergedError:
     learning_rate = float(model.optimizer.learning_rate.numpy())
     return DivergedError(
         f"Training diverged at epoch {epoch}: {what}. "
@@ -137,7 +146,15 @@ def _diverged(model, epoch, what):
     )
 
 
-def training_feed(x, y, *, batch_size, seed, epochs, initial_epoch=0):
+def training_feed(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    batch_size: int,
+    seed: int,
+    epochs: int,
+    initial_epoch: int = 0,
+) -> Any:
     """What `fit_model` hands Keras: the batches of `training_batches`, as the backend reads them.
 
     JAX and PyTorch read a Python generator of NumPy batches; on TensorFlow
@@ -155,7 +172,15 @@ def training_feed(x, y, *, batch_size, seed, epochs, initial_epoch=0):
     )
 
 
-def training_batches(x, y, *, batch_size, seed, epochs, initial_epoch=0):
+def training_batches(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    batch_size: int,
+    seed: int,
+    epochs: int,
+    initial_epoch: int = 0,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Every training batch from `initial_epoch` to `epochs`, as NumPy arrays.
 
     Epoch `e` is `x[batches.epoch_permutation(n, seed=seed, epoch=e)]` cut into
@@ -174,7 +199,7 @@ def training_batches(x, y, *, batch_size, seed, epochs, initial_epoch=0):
     return generator.training_feed(x, y, orders, batch_size=batch_size)
 
 
-def validation_metrics(x, y):
+def validation_metrics(x: ArrayLike, y: ArrayLike) -> keras.callbacks.Callback:
     """A callback that adds `val_loss` and `val_accuracy` to each epoch's logs, in one call.
 
     What `fit(validation_data=...)` computes, without its per-epoch cost:
@@ -197,7 +222,7 @@ def validation_metrics(x, y):
     x = keras.ops.convert_to_tensor(np.asarray(x, dtype=np.float32))
     y = keras.ops.convert_to_tensor(y)
 
-    def add_scores(epoch, logs=None):
+    def add_scores(epoch: int, logs: dict[str, Any] | None = None) -> None:
         scores = callback.model.test_on_batch(x, y, return_dict=True)
         if logs is not None:
             logs.update({f"val_{name}": float(value) for name, value in scores.items()})
@@ -206,7 +231,7 @@ def validation_metrics(x, y):
     return callback
 
 
-def _check_arrays(x, y, name):
+def _check_arrays(x: ArrayLike, y: ArrayLike, name: str) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=np.float32)
     y = np.asarray(y)
     if x.ndim != 2 or len(x) == 0 or len(x) != len(y):

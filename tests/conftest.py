@@ -46,3 +46,11 @@ def chromium():
     driver = start_chromium()
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="session")
+def book(request):
+    """Every HTML file of the book `make book` built, built once per test run (any worker)."""
+    from tests.support.book import build_book
+
+    return build_book(request.config)

@@ -19,6 +19,8 @@ from iris_keras.errors import IrisKerasError
 
 # A class Keras defines for one backend only, e.g. keras.src.backend.torch.optimizers.torch_sgd.
 BACKEND_MODULE = re.compile(r"keras\.src\.backend\.(tensorflow|jax|torch)\.")
+# How fast a compiled model runs, as `model.compile`'s defaults: what a saved file keeps.
+SPEED_SETTINGS = {"steps_per_execution": 1, "jit_compile": "auto"}
 
 
 @contextlib.contextmanager
@@ -71,27 +73,59 @@ def save_figure(path, figure):
 def save_model(path, model):
     """Saves a Keras model in the `.keras` format atomically, loadable on every backend.
 
-    On PyTorch, Keras replaces `keras.optimizers.SGD` by a subclass of its own,
-    `keras.src.backend.torch.optimizers.torch_sgd.SGD`, and `model.save`
-    records that module in the file's `compile_config`; TensorFlow and JAX
-    cannot import it ("Could not deserialize class 'SGD' because its parent
-    module ... cannot be imported"). The saved file names the public
-    `keras.optimizers` instead: the same class name, config and variables,
-    which every backend loads (PyTorch swaps in its subclass again).
+    `model.save` records how the model was compiled (`compile_config`), and
+    with it two things of the training backend that another backend refuses
+    or pays for; the saved file leaves them out (`portable_compile_config`):
+
+    - the optimizer's module: on PyTorch, Keras replaces `keras.optimizers.SGD`
+      by a subclass of its own, `keras.src.backend.torch.optimizers.torch_sgd`,
+      which TensorFlow and JAX cannot import ("Could not deserialize class
+      'SGD' because its parent module ... cannot be imported"). The file names
+      the public `keras.optimizers`: the same class, config and variables,
+      which every backend loads (PyTorch swaps in its subclass again);
+    - the training run's speed settings, `steps_per_execution` (a whole epoch
+      per call, which PyTorch refuses: "`steps_per_execution` must be 1 with
+      the PyTorch backend") and `jit_compile` (XLA, which JAX needs and
+      PyTorch would answer with `torch.compile`): back to Keras's defaults,
+      1 and `"auto"`, so that the loading backend chooses its own. They
+      change how fast a model runs, never what it computes.
     """
     with atomic_path(path) as temporary:
         model.save(temporary)
-        _name_public_optimizer(temporary)
+        _make_portable(temporary)
 
 
-def _name_public_optimizer(path):
-    """Rewrites a backend-private optimizer module in a `.keras` file's config."""
+def portable_compile_config(compile_config):
+    """A `compile_config` any backend loads: public optimizer module, default speed settings.
+
+    Args:
+        compile_config: the `compile_config` of a `.keras` file's
+            `config.json`, as `model.save` wrote it (changed in place).
+
+    Returns:
+        Whether anything changed.
+
+    Example:
+    >>> config = {"steps_per_execution": 4, "jit_compile": True}
+    >>> portable_compile_config(config), config
+    (True, {'steps_per_execution': 1, 'jit_compile': 'auto'})
+    """
+    before = json.dumps(compile_config, sort_keys=True)
+    optimizer = compile_config.get("optimizer")
+    if isinstance(optimizer, dict) and BACKEND_MODULE.match(optimizer.get("module", "")):
+        optimizer["module"] = "keras.optimizers"
+    for key, default in SPEED_SETTINGS.items():
+        if key in compile_config:
+            compile_config[key] = default
+    return json.dumps(compile_config, sort_keys=True) != before
+
+
+def _make_portable(path):
+    """Rewrites a `.keras` file's `config.json` with `portable_compile_config`, if it changes."""
     with zipfile.ZipFile(path) as archive:
         config = json.loads(archive.read("config.json"))
-        optimizer = (config.get("compile_config") or {}).get("optimizer")
-        if not (isinstance(optimizer, dict) and BACKEND_MODULE.match(optimizer.get("module", ""))):
+        if not portable_compile_config(config.get("compile_config") or {}):
             return
-        optimizer["module"] = "keras.optimizers"
         members = [(info, archive.read(info)) for info in archive.infolist()]
     with zipfile.ZipFile(path, "w") as archive:
         for info, data in members:

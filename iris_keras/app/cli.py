@@ -10,24 +10,38 @@ errors, 1 for other failures, 130 when interrupted. `--debug` (or
 run (`folder_lock`): a second one on the same folder exits 1 at once, with a
 line naming the process that holds it. `evaluate` refuses a `model.keras`
 that the `metrics.json` beside it was not written with.
+
+The clock of `train`'s summary starts here, before the command imports
+anything heavy: its `elapsed` line counts the start-up a learner waits for.
 """
 
-import os
-import sys
+import time
 
-from iris_keras.app.parser import PROG, VARIANT_NAMES, build_parser
-from iris_keras.errors import IrisKerasError, UsageError
+STARTED = time.perf_counter()  # before every other import, on purpose
+
+import os  # noqa: E402
+import sys  # noqa: E402
+
+from iris_keras.app.parser import PROG, VARIANT_NAMES, build_parser  # noqa: E402
+from iris_keras.errors import IrisKerasError, UsageError  # noqa: E402
 
 
-def main(argv=None):
-    """Runs the command line; returns the exit status."""
+def main(argv=None, *, started=None):
+    """Runs the command line; returns the exit status.
+
+    Args:
+        argv: the arguments after the program's name. Defaults to `sys.argv[1:]`.
+        started: the `time.perf_counter()` the command started at; `run`
+            passes the moment this module started loading. Defaults to now.
+    """
+    started = time.perf_counter() if started is None else started
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ log noise
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = args.debug or os.environ.get("IRIS_KERAS_DEBUG") == "1"
     try:
         if args.command == "train":
-            return _train(args, _command_line(argv))
+            return _train(args, _command_line(argv), started)
         if args.command == "evaluate":
             return _evaluate(args)
         if args.command == "study":
@@ -64,8 +78,9 @@ def _command_line(argv):
     return shlex.join([PROG, *(sys.argv[1:] if argv is None else argv)])
 
 
-def _train(args, command):
+def _train(args, command, started):
     from iris_keras.app import summary
+    from iris_keras.app.progress import choose_verbose
     from iris_keras.app.run import default_output_dir, train_recipe
     from iris_keras.recipes import get_recipe
 
@@ -84,12 +99,13 @@ def _train(args, command):
         recipe,
         output_dir=args.output or default_output_dir(recipe.name),
         device=args.device,
-        verbose=0 if args.quiet else "auto",
+        verbose=choose_verbose(quiet=args.quiet),
         fresh=args.fresh,
         tensorboard=args.tensorboard,
         distribute=args.distribute,
         replicas=args.replicas,
         command=command,
+        started=started,
     )
     print(summary.training_summary(metrics))
     return 0 if metrics["reload_matches"] else 1
@@ -178,7 +194,7 @@ def _check_model_given(model, measurements):
         given = " ".join([model, *measurements])
         raise UsageError(
             f"Received no model file, expected `{PROG} predict MODEL SEPAL_LENGTH SEPAL_WIDTH "
-            f"PETAL_LENGTH PETAL_WIDTH`, e.g. `{PROG} predict runs/article/model.keras "
+            f"PETAL_LENGTH PETAL_WIDTH`, e.g. `{PROG} predict runs/tensorflow/article/model.keras "
             f"6.3 3.3 6.0 2.5`. Received: {given}"
         )
 
@@ -192,7 +208,7 @@ def run():
     artifact is written and closed, so the process flushes its output and
     leaves with `os._exit`, on every backend.
     """
-    status = main()
+    status = main(started=STARTED)  # the clock started as this module loaded
     if "keras" not in sys.modules:
         sys.exit(status)
     sys.stdout.flush()

@@ -15,6 +15,7 @@ import contextlib
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from iris_keras.app.artifacts import sha256_of
 from iris_keras.datasets import iris
@@ -42,7 +43,7 @@ def check_model_path(path):
     if path.suffix != ".keras" or not zipfile.is_zipfile(path):
         raise IrisKerasError(
             f"Received model='{path}', expected a Keras model saved as a .keras archive "
-            "(e.g. runs/article/model.keras)."
+            "(e.g. runs/tensorflow/article/model.keras)."
         )
     return path
 
@@ -116,6 +117,7 @@ def load_test_split(model_path, model):
         `(x_test, y_test), class_names`.
     """
     names = class_names_of(model)
+    kwargs: dict[str, Any]
     if len(names) == 2:
         kwargs = {"target": "binary", "positive_class": names[1]}
         if names[1] not in iris.SPECIES:

@@ -86,7 +86,11 @@ def build_parser():
     """The argument parser of `iris-keras`."""
     parser = _Parser(prog=PROG, description="The Keras iris tutorial, running and tested.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show tracebacks on errors (default: off, unless IRIS_KERAS_DEBUG=1)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_train(commands.add_parser("train", help="train a recipe and write its artifacts"))
     evaluate = commands.add_parser("evaluate", help="evaluate a saved model on its test set")
@@ -123,7 +127,7 @@ def _add_train(train):
     train.add_argument(
         "--output",
         metavar="FOLDER",
-        help="output folder (default: runs/<recipe>)",
+        help="output folder (default: runs/<backend>/<recipe>, e.g. runs/tensorflow/article)",
     )
     train.add_argument(
         "--device",
@@ -132,16 +136,23 @@ def _add_train(train):
         help="auto (a GPU when the backend sees one), cpu or gpu (default: auto)",
     )
     _add_distribution(train)
-    train.add_argument("--quiet", action="store_true", help="no progress output")
+    train.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress while training, the summary only (default: off: Keras's progress "
+        "bar on a terminal, one plain line per epoch in a file or a pipe)",
+    )
     train.add_argument(
         "--tensorboard",
         action="store_true",
-        help="also write TensorBoard logs into <output>/logs/ (view them with make tensorboard)",
+        help="also write TensorBoard logs into <output>/logs/ (view them with make "
+        "tensorboard) (default: off)",
     )
     train.add_argument(
         "--fresh",
         action="store_true",
-        help="discard the backup of an interrupted run in --output instead of resuming it",
+        help="discard the backup of an interrupted run in --output instead of resuming it "
+        "(default: off: resume it)",
     )
 
 
@@ -226,7 +237,7 @@ def _add_study(study):
         dest="variants",
         action="append",
         type=_choice("variant", VARIANT_NAMES),
-        help="run only this variant, e.g. multiclass-std-4x3 (repeatable; default: all 16)",
+        help="run only this variant, e.g. multiclass-std-4x3; repeatable (default: all 16)",
     )
     study.add_argument(
         "--output", metavar="FOLDER", default="study", help="output folder (default: study/)"
@@ -249,7 +260,9 @@ def _add_study(study):
         "BACKEND=jax uses .venv-jax) (default: KERAS_BACKEND, else tensorflow)",
     )
     _add_study_execution(study)
-    study.add_argument("--quiet", action="store_true", help="no progress bar")
+    study.add_argument(
+        "--quiet", action="store_true", help="no progress bar on stderr (default: off)"
+    )
 
 
 def _add_study_execution(study):
@@ -264,7 +277,7 @@ def _add_study_execution(study):
         "--scheduler",
         metavar="ADDRESS",
         help="run the tasks on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786 "
-        "(pip install 'iris-keras[dask]'; see docs/study.md) (default: local worker processes)",
+        "(pip install 'iris-keras[study]'; see docs/study.md) (default: local worker processes)",
     )
     study.add_argument(
         "--time-limit",

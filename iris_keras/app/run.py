@@ -14,7 +14,8 @@ them:
         save_and_reload(...)                  # model.keras, and the same scores again
         write_artifacts(...)
 
-It writes into one output folder:
+It writes into one output folder, by default `runs/<backend>/<recipe>/`
+(`default_output_dir`), so that one backend's run never replaces another's:
 
 - `model.keras`: the trained model, which takes raw centimetres;
 - `history.csv`: one row per epoch: `loss`, `accuracy`, `val_loss`,
@@ -52,6 +53,7 @@ from iris_keras.app import artifacts
 from iris_keras.app.cluster import is_chief, lost_workers_reported
 from iris_keras.app.distribute import check_distribute, describe_strategy, make_strategy
 from iris_keras.app.machine import library_versions, select_device
+from iris_keras.app.progress import epoch_lines
 from iris_keras.errors import DivergedError
 from iris_keras.evaluate import evaluate_model
 from iris_keras.figures.training import plot_confusion_matrix, plot_learning_curves
@@ -82,6 +84,7 @@ class RunOptions:
     tensorboard: bool = False
     distribute: str = "none"
     replicas: int | None = None
+    started: float | None = None
 
 
 def train_recipe(
@@ -96,6 +99,7 @@ def train_recipe(
     distribute="none",
     replicas=None,
     command=None,
+    started=None,
 ):
     """Trains a recipe, evaluates it, saves and reloads the model, writes the artifacts.
 
@@ -111,7 +115,9 @@ def train_recipe(
         recipe: a `Recipe`, e.g. `get_recipe("article")`.
         output_dir: the folder for the artifacts; created if missing.
         device: `"auto"`, `"cpu"` or `"gpu"`. Defaults to `"auto"`.
-        verbose: Keras's `fit` verbosity; `"auto"` shows the progress bar.
+        verbose: what training shows on stdout: Keras's `fit` verbosity
+            (`"auto"`, `1`: the progress bar; `2`; `0`: nothing), or
+            `"lines"`: one plain line per epoch (`app.progress`), for a log.
             Defaults to `"auto"`.
         callbacks: extra Keras callbacks. Defaults to `()`.
         fresh: discard the backup of an interrupted run instead of resuming
@@ -124,6 +130,9 @@ def train_recipe(
         replicas: the replicas of a `"mirrored"` run. Defaults to `None`.
         command: the command line a refused second run is shown. Defaults
             to this process's.
+        started: the `time.perf_counter()` the run's clock starts from: the
+            command line passes the moment it started, so that the recorded
+            time counts the start-up too. Defaults to this call's start.
 
     Returns:
         The metrics dict that is also written to `metrics.json`.
@@ -135,14 +144,21 @@ def train_recipe(
         FolderBusyError: another process is writing `output_dir`.
         DivergedError: the loss became NaN or infinite; no model is saved.
     """
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
     options = RunOptions(
-        device, verbose, tuple(callbacks), fresh, tensorboard, distribute, replicas
+        device,
+        verbose,
+        tuple(callbacks),
+        fresh,
+        tensorboard,
+        distribute,
+        replicas,
+        started,
     )
     check_distribute(options.distribute, options.replicas)
     with one_writer(output_dir, options.distribute, command=command) as folder:
         backend.name()  # imports Keras and its backend, now that the folder is ours
-        return _train_in(folder, recipe, options, started)
+        return _train_in(folder, recipe, options, time.perf_counter())
 
 
 @contextlib.contextmanager
@@ -168,8 +184,11 @@ def one_writer(output_dir, distribute="none", *, command=None):
         shutil.rmtree(worker_dir, ignore_errors=True)
 
 
-def _train_in(folder, recipe, options, started):
-    """`train_recipe`'s steps, run while this process holds `folder`'s lock."""
+def _train_in(folder, recipe, options, imported):
+    """`train_recipe`'s steps, run while this process holds `folder`'s lock.
+
+    `imported` is when Keras and its backend were ready (`time.perf_counter()`).
+    """
     from iris_keras.app.backup import discard_backup, resume  # imports Keras
 
     device = select_device(options.device)
@@ -188,7 +207,7 @@ def _train_in(folder, recipe, options, started):
                 validation_data,
                 initial_epoch=initial_epoch,
                 callbacks=[backup, *_extra_callbacks(folder, options)],
-                verbose=options.verbose,
+                verbose=0 if options.verbose == "lines" else options.verbose,
             )
             fit_seconds = time.perf_counter() - fit_started
             scores = evaluate_model(model, *test_data, class_names=recipe.class_names)
@@ -206,38 +225,45 @@ def _train_in(folder, recipe, options, started):
         **_run_record(recipe, fit_data, validation_data, test_data),
         "epochs_run": len(backup.history["loss"]),
         "resumed_from_epoch": initial_epoch,
-        **_where_and_how_long(device, strategy, fit_seconds, started),
+        **_where_and_how(device, strategy),
+        "timings": {
+            "fit_seconds": round(fit_seconds, 3),
+            "imports_seconds": round(imported - options.started, 3),
+        },
         "output_dir": str(folder),
         "tensorboard_logs": str(folder / TENSORBOARD_DIR) if options.tensorboard else None,
     }
-    write_artifacts(folder, backup.history, metrics, recipe)
+    write_artifacts(folder, backup.history, metrics, recipe, started=options.started)
     discard_backup(backup.backup_dir)
     return metrics
 
 
-def _where_and_how_long(device, strategy, fit_seconds, started):
-    """What `metrics.json` records of the software, the device, the distribution and the time."""
+def _where_and_how(device, strategy):
+    """What `metrics.json` records of the software, the device and the distribution."""
     return {
         "backend": backend.name(),
         "versions": library_versions(),
         "device": device,
         "distribution": describe_strategy(strategy),
-        "timings": {
-            "fit_seconds": round(fit_seconds, 3),
-            "total_seconds": round(time.perf_counter() - started, 3),
-        },
     }
 
 
 def _extra_callbacks(folder, options):
-    """The caller's callbacks, and TensorBoard's when asked for."""
-    if not options.tensorboard:
-        return list(options.callbacks)
-    return [*options.callbacks, tensorboard_callback(folder / TENSORBOARD_DIR)]
+    """The caller's callbacks, TensorBoard's when asked for, and the epoch lines last."""
+    callbacks = list(options.callbacks)
+    if options.tensorboard:
+        callbacks.append(tensorboard_callback(folder / TENSORBOARD_DIR))
+    if options.verbose == "lines":
+        callbacks.append(epoch_lines())
+    return callbacks
 
 
 def save_and_reload(model, path, test_data, recipe):
     """Saves `model` to `path`, loads it back in safe mode and scores the loaded copy.
+
+    The loaded copy runs with the trained model's `jit_compile` (the file
+    leaves it to the loading backend): XLA or not may round differently, and
+    the check asks for the same scores to the last bit.
 
     Returns:
         The loaded model's `evaluate_model` scores on `test_data`; equal to
@@ -247,6 +273,7 @@ def save_and_reload(model, path, test_data, recipe):
 
     artifacts.save_model(path, model)
     reloaded = keras.models.load_model(path, safe_mode=True)
+    reloaded.jit_compile = model.jit_compile
     return evaluate_model(reloaded, *test_data, class_names=recipe.class_names)
 
 
@@ -288,8 +315,13 @@ def tensorboard_callback(log_dir):
     return keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False)
 
 
-def write_artifacts(output_dir, history, metrics, recipe):
-    """Writes the artifacts beside `model.keras`; `metrics.json`, with their hashes, last."""
+def write_artifacts(output_dir, history, metrics, recipe, *, started):
+    """Writes the artifacts beside `model.keras`; `metrics.json`, with their hashes, last.
+
+    `metrics["timings"]` gains `total_seconds`, from `started` (a
+    `time.perf_counter()`; the command's start for the command line) until
+    every artifact but `metrics.json` is written.
+    """
     import pandas as pd
 
     frame = pd.DataFrame(history)
@@ -303,9 +335,26 @@ def write_artifacts(output_dir, history, metrics, recipe):
     metrics["sha256"] = {
         name: artifacts.sha256_of(output_dir / name) for name in ARTIFACTS if name != METRICS
     }
+    metrics["timings"]["total_seconds"] = round(time.perf_counter() - started, 3)
     artifacts.write_json(output_dir / METRICS, metrics)
 
 
-def default_output_dir(recipe_name):
-    """`runs/<recipe>`, the default output folder."""
-    return Path("runs") / recipe_name
+def default_output_dir(recipe_name, backend_name=None):
+    """`runs/<backend>/<recipe>`, the default output folder: each backend's runs apart.
+
+    `make train BACKEND=jax` then writes `runs/jax/article/` and leaves the
+    TensorFlow run in `runs/tensorflow/article/` as it was.
+
+    Args:
+        recipe_name: the recipe, e.g. `"article"`.
+        backend_name: the backend's name. Defaults to the one Keras runs on,
+            or will run on (`backend.configured()`, which imports nothing).
+
+    Returns:
+        A relative `pathlib.Path`.
+
+    Example:
+    >>> default_output_dir("article", "jax").as_posix()
+    'runs/jax/article'
+    """
+    return Path("runs") / (backend_name or backend.configured()) / recipe_name

@@ -32,8 +32,7 @@ def training_summary(metrics):
             if metrics.get("resumed_from_epoch")
             else []
         ),
-        f"elapsed         {metrics['timings']['total_seconds']:.1f} s "
-        f"(fit {metrics['timings']['fit_seconds']:.1f} s)",
+        f"elapsed         {_elapsed_text(metrics['timings'])}",
         f"artifacts       {artifacts}",
         *(
             [f"tensorboard     {metrics['tensorboard_logs']}/ (make tensorboard)"]
@@ -42,6 +41,14 @@ def training_summary(metrics):
         ),
     ]
     return "\n".join(lines)
+
+
+def _elapsed_text(timings):
+    """The run's time and what it covers: since the command started, imports and fit inside."""
+    return (
+        f"{timings['total_seconds']:.1f} s since the command started "
+        f"(imports {timings['imports_seconds']:.1f} s, fit {timings['fit_seconds']:.1f} s)"
+    )
 
 
 def _distribution_text(distribution):

@@ -66,14 +66,15 @@ def gather_copies(recipes):
         UsageError: recipes that differ in anything else, or none.
     """
     check_stackable(recipes)
-    splits, drawn = {}, {}
+    split_of: dict = {}
+    drawn_for: dict = {}
     for recipe in recipes:
-        if (key := _split_key(recipe)) not in splits:
-            splits[key] = split_for(recipe)
-        if recipe.seed not in drawn:
-            drawn[recipe.seed] = initial_weights(recipe)
-    splits = [splits[_split_key(recipe)] for recipe in recipes]
-    drawn = [drawn[recipe.seed] for recipe in recipes]
+        if (key := _split_key(recipe)) not in split_of:
+            split_of[key] = split_for(recipe)
+        if recipe.seed not in drawn_for:
+            drawn_for[recipe.seed] = initial_weights(recipe)
+    splits = [split_of[_split_key(recipe)] for recipe in recipes]
+    drawn = [drawn_for[recipe.seed] for recipe in recipes]
     fit = [split[0] for split in splits]
     statistics = [
         _standardization(recipe, x_fit) for recipe, (x_fit, _) in zip(recipes, fit, strict=True)

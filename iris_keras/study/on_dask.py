@@ -3,7 +3,7 @@
 When one machine is not enough, the same tasks (`tasks.Task`: a stacked
 block of runs, or one run with `--per-run`) go to a cluster started with
 Dask's own commands, each machine in the study's environment (`pip install
-'iris-keras[dask]'`, the same backend):
+'iris-keras[study]'`, the same backend):
 
     dask scheduler --port 8786
     KERAS_BACKEND=jax dask worker tcp://SCHEDULER:8786 --nthreads 1   # on each machine
@@ -26,7 +26,7 @@ from iris_keras.study.tasks import failed_rows, run_task
 
 CONNECT_SECONDS = 20  # how long `connect` waits for the scheduler
 _ONE_TASK_AT_A_TIME = threading.Lock()
-_SET_UP = []
+_SET_UP: list = []
 
 
 def run_tasks_on_dask(tasks, *, address, time_limit=None):
@@ -106,6 +106,6 @@ def _import_distributed(address):
     except ImportError:
         raise UsageError(
             f"Received --scheduler {address}, but Dask's `distributed` is not installed in this "
-            "environment. Install the extra: pip install 'iris-keras[dask]'."
+            "environment. Install the extra: pip install 'iris-keras[study]'."
         ) from None
     return distributed

@@ -51,7 +51,9 @@ def run_tasks(tasks, *, workers, time_limit=None, work=run_task, setup=None):
     Yields:
         A list of rows per task, in the order the tasks finish.
     """
-    pending, busy, idle = list(reversed(tasks)), {}, []
+    pending = list(reversed(tasks))
+    busy: dict = {}  # worker -> its task
+    idle: list = []
     try:
         while pending or busy:
             while pending and len(busy) < workers:

@@ -67,7 +67,7 @@ def plan_tasks(runs, *, epochs, per_run=False, block=None, backend=None):
     if per_run:
         return [Task(((variant, seed),), epochs, True, backend) for variant, seed in runs]
     block = None if block is None else check_positive_int("block", block)
-    groups = {}
+    groups: dict = {}
     for variant, seed in runs:
         groups.setdefault(stack_key(variant), []).append((variant, seed))
     tasks = []

@@ -68,12 +68,15 @@ def test_csv_has_the_frames_columns_and_no_index(tmp_path):
     assert (tmp_path / "history.csv").read_text() == "loss,accuracy\n0.5,0.75\n0.25,1.0\n"
 
 
-def _keras_file(path, optimizer_module):
+def _keras_file(path, optimizer_module, **compile_options):
     import zipfile
 
     config = {
         "class_name": "Sequential",
-        "compile_config": {"optimizer": {"module": optimizer_module, "class_name": "SGD"}},
+        "compile_config": {
+            "optimizer": {"module": optimizer_module, "class_name": "SGD"},
+            **compile_options,
+        },
     }
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("metadata.json", '{"keras_version": "3"}')
@@ -87,7 +90,7 @@ def test_a_backends_private_optimizer_module_is_saved_as_the_public_one(tmp_path
 
     path = tmp_path / "model.keras"
     _keras_file(path, f"keras.src.backend.{backend}.optimizers.{backend}_sgd")
-    artifacts._name_public_optimizer(path)
+    artifacts._make_portable(path)
     with zipfile.ZipFile(path) as archive:
         config = json.loads(archive.read("config.json"))
         assert config["compile_config"]["optimizer"] == {
@@ -98,11 +101,36 @@ def test_a_backends_private_optimizer_module_is_saved_as_the_public_one(tmp_path
         assert archive.read("metadata.json") == b'{"keras_version": "3"}'
 
 
+@pytest.mark.parametrize(
+    "speed, portable",
+    [
+        pytest.param({"steps_per_execution": 4, "jit_compile": False}, True, id="tensorflow"),
+        pytest.param({"steps_per_execution": 4, "jit_compile": True}, True, id="jax"),
+        pytest.param({"steps_per_execution": 1, "jit_compile": "auto"}, False, id="defaults"),
+    ],
+)
+def test_the_training_runs_speed_settings_are_saved_as_keras_defaults(tmp_path, speed, portable):
+    """PyTorch refuses `steps_per_execution` > 1, and would meet XLA's `jit_compile=True`
+    with `torch.compile`: the file leaves both to the backend that loads it."""
+    import zipfile
+
+    path = tmp_path / "model.keras"
+    _keras_file(path, "keras.optimizers", **speed)
+    before = path.read_bytes()
+    artifacts._make_portable(path)
+    with zipfile.ZipFile(path) as archive:
+        compile_config = json.loads(archive.read("config.json"))["compile_config"]
+        assert archive.read("model.weights.h5") == b"\x89HDF weights"
+    assert compile_config["steps_per_execution"] == 1
+    assert compile_config["jit_compile"] == "auto"
+    assert (path.read_bytes() != before) is portable
+
+
 def test_a_public_optimizer_module_is_left_as_it_is(tmp_path):
     path = tmp_path / "model.keras"
     _keras_file(path, "keras.optimizers")
     before = path.read_bytes()
-    artifacts._name_public_optimizer(path)
+    artifacts._make_portable(path)
     assert path.read_bytes() == before
 
 
@@ -118,7 +146,7 @@ def test_an_optimizer_config_without_a_module_is_left_as_it_is(tmp_path, optimiz
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("config.json", json.dumps({"compile_config": {"optimizer": optimizer}}))
     before = path.read_bytes()
-    artifacts._name_public_optimizer(path)
+    artifacts._make_portable(path)
     assert path.read_bytes() == before
 
 

@@ -1,6 +1,7 @@
 """The command line: end to end with a few epochs, and every bad input."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -76,12 +77,73 @@ def _assert_trained_on(model_path, positive_class):
     np.testing.assert_array_equal(y_test, species == iris.SPECIES.index(positive_class))
 
 
-def test_train_subprocess_shows_progress_bar_and_summary(tmp_path):
-    result = run_cli("train", "--recipe", "multiclass", "--epochs", 2, "--output", tmp_path)
+EPOCH_LINE = re.compile(
+    r"epoch ([ \d]\d)/12  loss \d\.\d{4}  accuracy \d\.\d{4}  "
+    r"val_loss \d\.\d{4}  val_accuracy \d\.\d{4}"
+)
+ELAPSED = re.compile(
+    r"elapsed         \d+\.\d s since the command started \(imports \d+\.\d s, fit \d+\.\d s\)"
+)
+
+
+def test_train_into_a_pipe_prints_one_clean_line_per_epoch_then_the_summary(tmp_path):
+    result = run_cli("train", "--recipe", "multiclass", "--epochs", 12, "--output", tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Epoch 2/2" in result.stdout and "val_accuracy" in result.stdout
-    assert "recipe          multiclass" in result.stdout
+    lines = result.stdout.splitlines()
+    epochs = [EPOCH_LINE.fullmatch(line) for line in lines[:12]]
+    assert [int(match[1]) for match in epochs if match] == list(range(1, 13))
+    assert lines[12] == "recipe          multiclass"
+    assert ELAPSED.fullmatch(next(line for line in lines if line.startswith("elapsed")))
+    assert not set("\x1b\r\b") & set(result.stdout)  # no colour, no carriage return, no backspace
     assert (tmp_path / "model.keras").is_file()
+
+
+def test_train_on_a_terminal_shows_keras_progress_bar(tmp_path):
+    """With stdout a terminal (a pseudo-terminal here), Keras draws its bar, as `fit` does."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    command = cli_command("train", "--epochs", 2, "--output", tmp_path)
+    with subprocess.Popen(command, stdout=follower, stderr=subprocess.PIPE) as process:
+        os.close(follower)
+        output = _read_until_closed(leader)
+        assert process.wait(timeout=300) == 0, process.stderr.read()
+    text = output.decode()
+    assert "Epoch 1/2" in text and "Epoch 2/2" in text and "\u2501" in text  # Keras's bar: ━
+    assert "epoch 1/2  loss" not in text  # the lines for a log, not for a terminal
+    assert "recipe          article" in text
+
+
+def _read_until_closed(descriptor):
+    """Everything written to a pseudo-terminal until its last writer closes it."""
+    import os
+
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(descriptor, 65536)
+        except OSError:  # EIO: the child closed the terminal (Linux)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(descriptor)
+    return b"".join(chunks)
+
+
+def test_quiet_prints_no_progress_and_the_clock_starts_with_the_command(tmp_path, capsys):
+    import time
+
+    an_hour_ago = time.perf_counter() - 3600
+    argv = ["train", "--epochs", "2", "--output", str(tmp_path), "--quiet", "--device", "cpu"]
+    assert main(argv, started=an_hour_ago) == 0
+    output = capsys.readouterr().out
+    assert output.startswith("recipe          article\n")
+    assert "epoch" not in output.lower()
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["timings"]["total_seconds"] >= 3600  # counted from the command's start
+    assert metrics["timings"]["imports_seconds"] >= 3600
 
 
 USAGE_ERRORS = [
@@ -173,6 +235,12 @@ def test_output_that_is_a_file(tmp_path, capsys):
             ["train", "--output", "/proc/iris-keras"], 1, "created and written", id="unwritable"
         ),
         pytest.param(["train", "--output", "/dev/null"], 1, "which is a file", id="output-file"),
+        pytest.param(
+            ["predict", "6.3", "3.3", "6.0", "2.5"],
+            2,
+            "Received no model file, expected `iris-keras predict MODEL SEPAL_LENGTH",
+            id="model-forgotten",
+        ),
     ],
 )
 def test_errors_in_a_real_process_have_no_traceback(args, status, match):
@@ -224,7 +292,7 @@ def test_the_entry_point_leaves_fast_once_keras_is_loaded(monkeypatch):
     from iris_keras.app import cli
 
     exits = []
-    monkeypatch.setattr(cli, "main", lambda: 3)
+    monkeypatch.setattr(cli, "main", lambda started: 3 if started == cli.STARTED else 4)
     monkeypatch.setattr(cli.os, "_exit", exits.append)
     cli.run()  # this process has imported Keras: no orderly shutdown
     assert exits == [3]
@@ -269,6 +337,43 @@ def test_every_option_and_its_help_are_as_recorded():
     check_text("cli-options.json", json.dumps(_options(build_parser()), indent=1) + "\n")
 
 
+def _every_option(parser, command="iris-keras"):
+    """`(command, action)` for every option of the parser and of each subcommand."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                yield from _every_option(subparser, name)
+        elif action.option_strings:
+            yield command, action
+
+
+def test_every_option_of_every_command_says_its_default():
+    from iris_keras.app.parser import build_parser
+
+    argparse_own = ("help", "version")
+    unsaid = [
+        f"{command} {action.option_strings[-1]}"
+        for command, action in _every_option(build_parser())
+        if action.dest not in argparse_own and not re.search(r"\(default: .+\)$", action.help)
+    ]
+    assert unsaid == []
+
+
+def test_the_synopsis_in_docs_cli_names_every_option():
+    """docs/cli.md's synopsis block lists each option the parser has, and no other."""
+    from pathlib import Path
+
+    from iris_keras.app.parser import build_parser
+
+    page = (Path(__file__).parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    synopsis = page.split("```", 2)[1]
+    written = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", synopsis))
+    options = {action.option_strings[-1] for _, action in _every_option(build_parser())}
+    assert written == options
+
+
 def test_tensorboard_logs_are_written_into_the_run(tmp_path, capsys):
     import keras
 
@@ -283,3 +388,13 @@ def test_tensorboard_logs_are_written_into_the_run(tmp_path, capsys):
     assert metrics["tensorboard_logs"] == str(output / "logs")
     for split in ("train", "validation"):
         assert any((output / "logs" / split).glob("events.out.tfevents.*")), split
+
+
+def test_the_console_script_runs_this_command_line():
+    """`iris-keras` (the script pip writes from pyproject.toml) starts `app.cli.run`."""
+    from importlib.metadata import entry_points
+
+    from iris_keras.app import cli
+
+    [script] = entry_points(group="console_scripts", name="iris-keras")
+    assert script.load() is cli.run

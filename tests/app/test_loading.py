@@ -135,7 +135,7 @@ def test_wrong_suffix_message_shows_an_example(tmp_path):
         load_trained_model(path)
     assert str(error.value) == (
         f"Received model='{path}', expected a Keras model saved as a .keras archive "
-        "(e.g. runs/article/model.keras)."
+        "(e.g. runs/tensorflow/article/model.keras)."
     )
 
 

@@ -6,14 +6,20 @@
 - `fit INITIAL OUTPUT`: trains the article recipe with `fit_model` from the
   weights in `INITIAL` (a `.npz`), and `scratch.fit` from the same weights;
   writes the final weights and the per-epoch losses of both to `OUTPUT`.
-- `predict FEATURES OUTPUT MODEL...`: loads each `MODEL` with plain
-  `keras.models.load_model` (no `iris_keras` import) and writes its
-  predictions for `FEATURES` (a `.npy`) to `OUTPUT/<model's folder name>.npy`.
+- `load TEST OUTPUT MODEL...`: loads each `MODEL`
+  (`.../<backend it was trained on>/article/model.keras`) with plain
+  `keras.models.load_model`, no `iris_keras` imported, predicts the test
+  features of `TEST` (a `.npz` of `x` and `y`) into
+  `OUTPUT/<trained on>.npy` and evaluates them (`keras_scores`); then runs
+  `iris-keras evaluate MODEL` (`cli`: its exit status and what it printed).
 
-Each job prints one JSON line: the backend it ran on and the top-level
-modules of TensorFlow, JAX, PyTorch and iris_keras it imported.
+Each job prints one JSON line: the backend it ran on, the top-level modules
+of TensorFlow, JAX, PyTorch and iris_keras it imported (`imported`, for
+`load` before the command ran), and what the job reports.
 """
 
+import contextlib
+import io
 import json
 import sys
 
@@ -44,25 +50,42 @@ def fit(initial, output):
     )
 
 
-def predict(features, output, *model_paths):
+def load(test_data, output, *model_paths):
     from pathlib import Path
 
     import keras
 
-    x = np.load(features)
-    for model_path in map(Path, model_paths):
-        model = keras.models.load_model(model_path)
-        predictions = keras.ops.convert_to_numpy(model(x, training=False))
-        np.save(Path(output) / f"{model_path.parent.name}.npy", predictions)
+    with np.load(test_data) as arrays:
+        x, y = arrays["x"], arrays["y"]
+    trained_on = {path: Path(path).parents[1].name for path in model_paths}
+    keras_scores = {}
+    for path, backend in trained_on.items():
+        model = keras.models.load_model(path)
+        np.save(Path(output) / f"{backend}.npy", model.predict(x, verbose=0))
+        keras_scores[backend] = model.evaluate(x, y, verbose=0, return_dict=True)
+    imported = imported_roots()
+    from iris_keras.app.cli import main
+
+    cli = {}
+    for path, backend in trained_on.items():
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            status = main(["evaluate", path])
+        cli[backend] = {"status": status, "printed": printed.getvalue()}
+    return {"imported": imported, "keras_scores": keras_scores, "cli": cli}
+
+
+def imported_roots():
+    """The top-level modules of TensorFlow, JAX, PyTorch and iris_keras imported so far."""
+    roots = ("tensorflow", "jax", "torch", "iris_keras")
+    return sorted({name.split(".")[0] for name in sys.modules} & set(roots))
 
 
 def main(job, *args):
-    {"fit": fit, "predict": predict}[job](*args)
+    report = {"fit": fit, "load": load}[job](*args) or {}
+    report.setdefault("imported", imported_roots())
     import keras
 
-    roots = ("tensorflow", "jax", "torch", "iris_keras")
-    imported = sorted({name.split(".")[0] for name in sys.modules} & set(roots))
-    print(json.dumps({"backend": keras.backend.backend(), "imported": imported}))
+    print(json.dumps({"backend": keras.backend.backend(), **report}))
 
 
 if __name__ == "__main__":

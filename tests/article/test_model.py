@@ -48,7 +48,16 @@ def test_without_standardization_there_is_no_normalization_layer():
 def test_name_carries_the_positive_class(x_train):
     assert build_model(x_train, positive_class="setosa").name == "iris_binary_setosa"
     assert build_model(x_train, target="onehot").name == "iris_multiclass"
-    assert build_model(x_train).name == "iris_binary"  # a binary model of no named species
+    # Binary without a named class: load_data's default positive class, virginica.
+    assert build_model(x_train).name == "iris_binary_virginica"
+
+
+def test_a_binary_model_of_no_species_is_refused(x_train):
+    with pytest.raises(UsageError, match="positive_class='tulip'"):
+        build_model(x_train, positive_class="tulip")
+    with pytest.raises(UsageError, match="positive_class=None"):
+        build_model(x_train, positive_class=None)
+    assert build_model(x_train, target="onehot", positive_class=None).name == "iris_multiclass"
 
 
 def test_the_input_says_it_takes_centimetres(x_train):

@@ -8,7 +8,6 @@ anchor) that exists.
 """
 
 import re
-import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -44,16 +43,6 @@ const done = arguments[arguments.length - 1];
   });
 })().catch((error) => done({ error: String(error) }));
 """
-
-
-@pytest.fixture(scope="module")
-def book():
-    """The book as `make book` builds it (re-executing only the notebooks that changed)."""
-    built = subprocess.run(
-        ["make", "--no-print-directory", "book"], cwd=ROOT, capture_output=True, text=True
-    )
-    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
-    return sorted(BOOK.rglob("*.html"))
 
 
 def anchors(page):

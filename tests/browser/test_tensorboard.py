@@ -1,9 +1,10 @@
 """`iris-keras train --tensorboard`, then `make tensorboard`, seen in a real browser.
 
-A short run writes Keras's TensorBoard logs into `<output>/logs/`; the
-server `make tensorboard` starts (on a free loopback port, over a temporary
-runs folder) lists the run's training and validation scalars, and its page
-shows them.
+A short run into its default folder (`runs/tensorflow/article/`, each
+backend's runs apart) writes Keras's TensorBoard logs into its `logs/`; the
+server `make tensorboard` starts (on a free loopback port, over that
+temporary `runs` folder) finds them below the backend's folder, lists the
+run's training and validation scalars, and its page shows them.
 """
 
 import json
@@ -25,23 +26,17 @@ SCALARS = {"epoch_loss", "epoch_accuracy"}
 def test_tensorboard_serves_the_runs_scalars(chromium, tmp_path):
     runs = tmp_path / "runs"
     trained = subprocess.run(
-        cli_command(
-            "train",
-            "--epochs",
-            FEW_EPOCHS,
-            "--output",
-            runs / "article",
-            "--tensorboard",
-            "--quiet",
-        ),
+        cli_command("train", "--epochs", FEW_EPOCHS, "--tensorboard", "--quiet"),
         capture_output=True,
         text=True,
         timeout=300,
+        cwd=tmp_path,
     )
     assert trained.returncode == 0, trained.stderr
-    assert f"tensorboard     {runs / 'article' / 'logs'}/" in trained.stdout
-    metrics = json.loads((runs / "article" / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["tensorboard_logs"] == str(runs / "article" / "logs")
+    assert "tensorboard     runs/tensorflow/article/logs/ (make tensorboard)" in trained.stdout
+    metrics_path = runs / "tensorflow" / "article" / "metrics.json"
+    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    assert metrics["tensorboard_logs"] == "runs/tensorflow/article/logs"
 
     port = free_port()
     command = [
@@ -75,7 +70,7 @@ def test_tensorboard_serves_the_runs_scalars(chromium, tmp_path):
             sorted(SCALARS),
         )
 
-    assert set(tags) == {"article/logs/train", "article/logs/validation"}
+    assert set(tags) == {"tensorflow/article/logs/train", "tensorflow/article/logs/validation"}
     for run in tags.values():
         assert set(run) >= SCALARS, run
     assert all(name in page_text for name in SCALARS), page_text[:2000]

@@ -186,12 +186,13 @@ def test_every_command_the_chinese_readme_shows_parses():
 
 
 def test_the_results_agree_with_the_english_readme():
-    english = table(README, "| recipe | test accuracy |")
-    chinese = table(README_ZH, "| 配方 | 测试准确率 |")
-    assert len(english) == len(chinese) == 2
+    english = table(README, "| backend | recipe | test accuracy |")
+    chinese = table(README_ZH, "| 后端 | 配方 | 测试准确率 |")
+    assert len(english) == len(chinese) == 6  # two recipes on each of three backends
     for row_en, row_zh in zip(english, chinese, strict=True):
-        assert row_en[0].split()[0] == row_zh[0].split("(")[0]  # `article`, `multiclass`
-        assert row_en[1:] == row_zh[1:]
+        assert row_en[0] == row_zh[0]  # TensorFlow, JAX, PyTorch
+        assert row_en[1].split()[0] == row_zh[1].split("(")[0]  # `article`, `multiclass`
+        assert row_en[2:] == row_zh[2:]
 
 
 def test_the_study_rows_agree_with_the_english_study_page():
@@ -206,7 +207,11 @@ def test_the_quoted_collapses_agree_with_the_study():
     raw = {plain(row[0]): row for row in table(STUDY_PAGE, "| variant | runs |")}
     runs, collapsed = raw["article-virginica-raw-4x3"][1], raw["article-virginica-raw-4x3"][6]
     learned, standardized = raw["article-virginica-raw-4x3"][5], raw["article-virginica-std-4x3"][6]
-    tensorflow_row = next(line for line in README.splitlines() if line.startswith("| TensorFlow |"))
+    tensorflow_row = next(
+        line
+        for line in README.splitlines()
+        if line.startswith("| TensorFlow |") and "of 20" in line
+    )
     assert tensorflow_row.endswith(f"| {learned} of {runs}, {collapsed} |")
     assert re.search(rf"{runs} 个种子中\s*有 {collapsed} 个塌缩", README_ZH)
     assert standardized == "0" and "标准化后一个也没有" in README_ZH

@@ -107,6 +107,7 @@ INTRODUCTION = [
     "",
     "## Running it",
     "",
+    "<!-- not run: shell commands; a sample takes about an hour on 2 cores -->",
     "```bash",
     "make mutate                         # the sample: 25 random mutants per core module",
     'make mutate SAMPLE= MODULES="iris_keras/model.py"   # every mutant of some modules',
