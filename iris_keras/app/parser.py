@@ -270,7 +270,7 @@ def _add_study_execution(study):
     study.add_argument(
         "--per-run",
         action="store_true",
-        help="train each run alone, one Keras model per run: the reference path, about 50x "
+        help="train each run alone, one Keras model per run: the reference path, 20 to 50x "
         "slower (default: the runs of a recipe and width stacked in one model)",
     )
     study.add_argument(
