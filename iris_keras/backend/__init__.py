@@ -84,12 +84,31 @@ def configured():
     """The backend Keras runs on, or will run on, without importing Keras.
 
     Keras's own answer once Keras is imported, else the `KERAS_BACKEND`
-    environment variable, else TensorFlow (Keras's default).
+    environment variable, else the `"backend"` of Keras's configuration file
+    (`$KERAS_HOME/keras.json`, by default `~/.keras/keras.json`), else
+    TensorFlow (Keras's default): the order Keras itself reads them in.
     """
     keras = sys.modules.get("keras")
     if keras is not None:
         return keras.backend.backend()
-    return os.environ.get("KERAS_BACKEND", DEFAULT_BACKEND)
+    if "KERAS_BACKEND" in os.environ:
+        return os.environ["KERAS_BACKEND"]
+    return _configuration_file().get("backend", DEFAULT_BACKEND)
+
+
+def _configuration_file():
+    """Keras's `keras.json`, as a dict; `{}` when there is none or it is not JSON."""
+    import json
+    from pathlib import Path
+
+    home = os.environ.get("KERAS_HOME")
+    if home is None:  # as Keras finds it: ~/.keras, or /tmp/.keras without a writable home
+        base = Path("~").expanduser()
+        home = str((base if os.access(base, os.W_OK) else Path("/tmp")) / ".keras")
+    try:
+        return json.loads((Path(home) / "keras.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def seed(value):
