@@ -76,7 +76,7 @@ TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
 .PHONY: help install git-filters train study test test-fast test-notebooks lint format notebooks lab
-.PHONY: book tensorboard bench docs-update lock wheelhouse clean mutate mutate-survivors mutation-report
+.PHONY: book tensorboard bench bench-study docs-update lock wheelhouse clean mutate mutate-survivors mutation-report
 
 # `make help`: the targets under their `##@ group` headers, in this file's order, aligned.
 help:
@@ -238,7 +238,14 @@ study: $(RUNTIME) ## rewrites tracked docs/study*/ (and docs/study.md on TF): th
 bench: $(DEV) ## time the naive listing against ours; writes runs/bench/ only (tracked files untouched)
 	$(BIN)/python -m tools.bench --repeats 3 --strategies
 
-docs-update: $(DEV) ## rewrites tracked docs/speed.md (SPEED_PAGE): its bench block, from runs/bench/bench-*.md
+# Seeds per variant of the per-run pool in `make bench-study`: 20, the whole grid (~16 min on
+# 2 cores); fewer measure a subset and scale its time to the grid, and the table says so.
+PER_RUN_SEEDS ?= 20
+
+bench-study: $(DEV) ## time the whole seed study, stacked vs the per-run pool vs NumPy; writes runs/bench/ only (tracked files untouched)
+	$(BIN)/python -m tools.bench --study --repeats 3 --seeds $(STUDY_SEEDS) --per-run-seeds $(PER_RUN_SEEDS)
+
+docs-update: $(DEV) ## rewrites tracked docs/speed.md (SPEED_PAGE): its bench blocks, from runs/bench/*.md
 	$(BIN)/python -m tools.bench --update $(SPEED_PAGE)
 
 # Modules for `make mutate` (paths); empty: every core module (hours on 2 cores).

@@ -148,6 +148,10 @@ def _study(args, command):
             variants=variants,
             progress_stream=None if args.quiet else sys.stderr,
             command=command,
+            per_run=args.per_run,
+            scheduler=args.scheduler,
+            time_limit=args.time_limit,
+            block=args.block,
         )
     except KeyboardInterrupt:
         print(
@@ -163,7 +167,7 @@ def _study(args, command):
     if args.readme:
         update_readme(args.readme, args.output, rows, metadata, variants)
         print(f"readme   {args.readme} (study block rewritten)")
-    return 0
+    return 1 if any(row.get("error") for row in rows) else 0
 
 
 def _predict(args):

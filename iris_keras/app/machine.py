@@ -56,8 +56,13 @@ def cpu_description():
     return f"CPU: {name}, {os.cpu_count()} cores"
 
 
-def library_versions():
-    """The versions of Python, the backend's packages and the libraries a run depends on."""
+def library_versions(backend_name=None):
+    """The versions of Python, the backend's packages and the libraries a run depends on.
+
+    Args:
+        backend_name: the backend's name; `None` for the one Keras runs on
+            (which imports Keras). Defaults to `None`.
+    """
     from importlib.metadata import version
 
     from iris_keras import backend
@@ -65,6 +70,6 @@ def library_versions():
     names = ("keras", "numpy", "scikit-learn", "pandas", "matplotlib")
     return {
         "python": platform.python_version(),
-        **backend.versions(),
+        **backend.versions(backend_name),
         **{name: version(name) for name in names},
     }

@@ -259,6 +259,37 @@ def _add_study(study):
         help="the Keras backend of every run; it must be installed here (make study "
         "BACKEND=jax uses .venv-jax) (default: KERAS_BACKEND, else tensorflow)",
     )
+    _add_study_execution(study)
     study.add_argument(
         "--quiet", action="store_true", help="no progress bar on stderr (default: off)"
+    )
+
+
+def _add_study_execution(study):
+    """How the study's runs are trained: stacked or per run, where, with what limit."""
+    study.add_argument(
+        "--per-run",
+        action="store_true",
+        help="train each run alone, one Keras model per run: the reference path, 20 to 50x "
+        "slower (default: the runs of a recipe and width stacked in one model)",
+    )
+    study.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the tasks on the Dask cluster of this scheduler, e.g. tcp://10.0.0.5:8786 "
+        "(pip install 'iris-keras[study]'; see docs/study.md) (default: local worker processes)",
+    )
+    study.add_argument(
+        "--time-limit",
+        metavar="SECONDS",
+        type=_typed(float, lambda v: check_positive_float("time_limit", v)),
+        help="seconds one task may take (a stacked block of runs, or one run with --per-run); "
+        "past it its runs are recorded as failed (default: no limit)",
+    )
+    study.add_argument(
+        "--block",
+        metavar="RUNS",
+        type=_positive_int("block"),
+        help="the most runs in one stacked task, to spread a recipe over more workers "
+        "(default: all runs of a recipe and width in one task)",
     )

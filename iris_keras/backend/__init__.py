@@ -21,7 +21,8 @@ Per concern, what differs:
 - the training feed: one `tf.data` pipeline on TensorFlow, a generator elsewhere;
 - automatic differentiation: `GradientTape`, `jax.vjp`, `torch.autograd`;
 - cross-entropy: from the cached logits on TensorFlow, from clipped
-  probabilities elsewhere (`caches_logits`);
+  probabilities elsewhere (`caches_logits`); a NaN probability is a NaN
+  loss, except that PyTorch's binary cross-entropy raises (`nan_as_loss`);
 - versions: the backend's own packages go into `metrics.json`.
 
 Importing this package imports no backend: each module imports its framework
@@ -83,12 +84,31 @@ def configured():
     """The backend Keras runs on, or will run on, without importing Keras.
 
     Keras's own answer once Keras is imported, else the `KERAS_BACKEND`
-    environment variable, else TensorFlow (Keras's default).
+    environment variable, else the `"backend"` of Keras's configuration file
+    (`$KERAS_HOME/keras.json`, by default `~/.keras/keras.json`), else
+    TensorFlow (Keras's default): the order Keras itself reads them in.
     """
     keras = sys.modules.get("keras")
     if keras is not None:
         return keras.backend.backend()
-    return os.environ.get("KERAS_BACKEND", DEFAULT_BACKEND)
+    if "KERAS_BACKEND" in os.environ:
+        return os.environ["KERAS_BACKEND"]
+    return _configuration_file().get("backend", DEFAULT_BACKEND)
+
+
+def _configuration_file():
+    """Keras's `keras.json`, as a dict; `{}` when there is none or it is not JSON."""
+    import json
+    from pathlib import Path
+
+    home = os.environ.get("KERAS_HOME")
+    if home is None:  # as Keras finds it: ~/.keras, or /tmp/.keras without a writable home
+        base = Path("~").expanduser()
+        home = str((base if os.access(base, os.W_OK) else Path("/tmp")) / ".keras")
+    try:
+        return json.loads((Path(home) / "keras.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def seed(value):
@@ -150,11 +170,16 @@ def packages(backend=None):
     return _module(backend or name()).PACKAGES
 
 
-def versions():
-    """`{package: version}` for the backend's own packages, e.g. `{"jax": "0.10.2", ...}`."""
+def versions(backend=None):
+    """`{package: version}` for a backend's own packages, e.g. `{"jax": "0.10.2", ...}`.
+
+    Args:
+        backend: a backend's name; `None` for the one Keras runs on (which
+            imports Keras). Defaults to `None`.
+    """
     from importlib.metadata import version
 
-    return {package: version(package) for package in packages()}
+    return {package: version(package) for package in packages(backend)}
 
 
 def quiet_logger():
@@ -211,6 +236,27 @@ def caches_logits(backend=None):
     from iris_keras.errors import check_choice
 
     return _module(check_choice("backend", backend or configured(), BACKENDS)).CACHES_LOGITS
+
+
+def nan_as_loss(loss, y_true, y_pred):
+    """`loss(y_true, y_pred)`, NaN where a row of `y_pred` holds a NaN probability.
+
+    TensorFlow and JAX give a NaN loss for a NaN probability; PyTorch's
+    `binary_cross_entropy` raises instead, so one diverged copy of a stacked
+    model would stop all of them. There the NaN probabilities are replaced by
+    0.5 before the loss and the row's loss set to NaN after it; the other
+    rows' values and gradients are unchanged.
+
+    Args:
+        loss: a Keras loss function reducing the last axis, e.g.
+            `keras.losses.binary_crossentropy`.
+        y_true: the labels, shape `(..., classes)`.
+        y_pred: the probabilities, shape `(..., classes)`.
+
+    Returns:
+        The loss of each row, shape `y_pred.shape[:-1]`.
+    """
+    return _current().nan_as_loss(loss, y_true, y_pred)
 
 
 def require_tensorflow(feature, *, hint):

@@ -56,3 +56,17 @@ def value_and_gradients(loss_of, variables):
 
     value = loss_of()
     return value, torch.autograd.grad(value, [variable.value for variable in variables])
+
+
+def nan_as_loss(loss, y_true, y_pred):
+    """`loss(y_true, y_pred)`, NaN where a row holds a NaN probability, instead of an error.
+
+    PyTorch's `binary_cross_entropy` refuses NaN probabilities ("all elements
+    of input should be between 0 and 1"): they are replaced by 0.5 before it,
+    and the row's loss set to NaN after it.
+    """
+    from keras import ops
+
+    is_nan = ops.isnan(y_pred)
+    values = loss(y_true, ops.where(is_nan, 0.5, y_pred))
+    return ops.where(ops.any(is_nan, axis=-1), float("nan"), values)

@@ -6,11 +6,17 @@ others. The study trains 16 variants of the two recipes on 20 seeds each and
 reports the spread (`docs/study.md`):
 
 - `variants`: the grid (`Variant`, `study_variants`);
-- `measures`: one run and what it records (`run_variant`);
-- `runner`: the whole grid, in worker processes, resumable (`run_study`);
-- `rows`: `study.csv`;
-- `statistics`, `report`, `plot`: the per-variant table, the markdown
-  summary and the page's block, the figure;
+- `measures`: one run alone and what it records (`run_variant`), the
+  reference path (`--per-run`);
+- `stacked`, `stacked_layers`, `copies`, `stacked_measures`: many runs in
+  one Keras model, each copy equal to its own run (`run_stacked`);
+- `tasks`: the unit of work, its failures its runs' (`plan_tasks`, `run_task`);
+- `pool`, `on_dask`: where tasks run: local worker processes that die with
+  the study, or a Dask cluster (`--scheduler`);
+- `runner`, `resume`: the whole grid, resumable (`run_study`);
+- `rows`: `study.csv`, with each failed run's `error`;
+- `statistics`, `report`, `provenance`, `plot`: the per-variant table, the
+  markdown summary and the page's block, the figure;
 - `progress`: one tick per finished run.
 
 `iris-keras study` runs it; it imports the article's steps and the product's

@@ -21,12 +21,12 @@ from iris_keras.errors import check_non_negative_int
 from iris_keras.evaluate import evaluate_model, predict_classes
 from iris_keras.recipes import build_for, fit_recipe, split_for
 from iris_keras.seeding import set_seed
-from iris_keras.study.variants import recipe_config
+from iris_keras.study.rows import run_row
 
 ACCURACY_TARGET = 0.95
 
 
-def run_variant(variant, seed, *, epochs=None):
+def run_variant(variant, seed, *, epochs=None, callbacks=()):
     """Trains one variant with one seed and measures it; no file is written.
 
     Runs what `train_recipe` runs (`set_seed`, `split_for`, `build_for`,
@@ -38,13 +38,24 @@ def run_variant(variant, seed, *, epochs=None):
         seed: the run's seed, an integer >= 0.
         epochs: the number of epochs; `None` keeps the recipe's 100.
             Defaults to `None`.
+        callbacks: Keras callbacks for `fit`. Defaults to `()`.
 
     Returns:
         A dict: `variant`, `recipe`, `positive_class`, `standardize`,
         `units` (e.g. `"4x3"`), `seed`, `epochs`, `config` (see
         `recipe_config`), `test_accuracy`,
         `test_loss`, `epoch_to_0.95` (int or `None`), `dead_units` (int),
-        `collapsed` (bool) and `seconds` (wall time of the run).
+        `collapsed` (bool), `seconds` (wall time of the run) and `error`
+        (`None`); see `rows.run_row`.
+    """
+    return train_variant(variant, seed, epochs=epochs, callbacks=callbacks)[1]
+
+
+def train_variant(variant, seed, *, epochs=None, callbacks=()):
+    """`run_variant`, keeping the trained model: `(model, row)`.
+
+    The per-run path, and the oracle the stacked study is tested against
+    (`tests/study/test_stacked_equals_per_run.py`).
     """
     import keras
 
@@ -55,24 +66,20 @@ def run_variant(variant, seed, *, epochs=None):
     set_seed(recipe.seed)
     (x_fit, y_fit), validation_data, (x_test, y_test) = split_for(recipe)
     model = build_for(recipe, x_fit)
-    history = fit_recipe(model, recipe, (x_fit, y_fit), validation_data, verbose=0)
+    history = fit_recipe(
+        model, recipe, (x_fit, y_fit), validation_data, callbacks=callbacks, verbose=0
+    )
     scores = evaluate_model(model, x_test, y_test, class_names=recipe.class_names)
-    return {
-        "variant": variant.name,
-        "recipe": variant.recipe,
-        "positive_class": variant.positive_class,
-        "standardize": variant.standardize,
-        "units": "x".join(str(width) for width in variant.units),
-        "seed": seed,
-        "epochs": recipe.epochs,
-        "config": recipe_config(recipe),
-        "test_accuracy": scores["test_accuracy"],
-        "test_loss": scores["test_loss"],
-        "epoch_to_0.95": first_epoch_reaching(history.history["accuracy"], ACCURACY_TARGET),
-        "dead_units": dead_relu_units(model, x_fit),
-        "collapsed": predicts_single_class(model, x_test),
-        "seconds": round(time.perf_counter() - started, 3),
-    }
+    return model, run_row(
+        variant,
+        recipe,
+        test_accuracy=scores["test_accuracy"],
+        test_loss=scores["test_loss"],
+        **{"epoch_to_0.95": first_epoch_reaching(history.history["accuracy"], ACCURACY_TARGET)},
+        dead_units=dead_relu_units(model, x_fit),
+        collapsed=predicts_single_class(model, x_test),
+        seconds=round(time.perf_counter() - started, 3),
+    )
 
 
 def first_epoch_reaching(accuracies, threshold=ACCURACY_TARGET):

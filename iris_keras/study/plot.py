@@ -25,7 +25,7 @@ def plot_study(rows, variants, *, title="Test accuracy per run", threshold=0.9):
     axes = figure.subplots()
     jitter = np.random.default_rng(0)
     for position, variant in enumerate(variants):
-        runs = [row for row in rows if row["variant"] == variant.name]
+        runs = [row for row in rows if row["variant"] == variant.name and not row.get("error")]
         if not runs:
             continue
         accuracy = np.array([row["test_accuracy"] for row in runs])

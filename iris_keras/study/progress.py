@@ -42,7 +42,8 @@ class Progress:
             return
         elapsed = time.perf_counter() - self.started
         left = elapsed / self.ticks * (self.total - self.done)
-        last = f"{row['variant']} seed {row['seed']}: {row['test_accuracy']:.3f}"
+        outcome = "failed" if row.get("error") else f"{row['test_accuracy']:.3f}"
+        last = f"{row['variant']} seed {row['seed']}: {outcome}"
         counter = f"{self.done:>{len(str(self.total))}}/{self.total}"
         if self.terminal:
             filled = round(20 * self.done / self.total)

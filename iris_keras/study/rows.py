@@ -1,4 +1,11 @@
-"""The seed study's rows on disk: `study.csv`, one run a row, written whole or not at all."""
+"""The seed study's rows: one run a row, in memory and on disk as `study.csv`.
+
+A run that failed (it raised, diverged, passed its time limit, or its
+worker died) is a row too: its figures are empty and `error` says what
+happened, in one line; a rerun of the study retries those runs only. A
+`study.csv` written before the `error` column existed is read as runs
+without errors.
+"""
 
 import csv
 import io
@@ -6,6 +13,7 @@ from pathlib import Path
 
 from iris_keras.app import artifacts
 from iris_keras.errors import IrisKerasError
+from iris_keras.study.variants import recipe_config
 
 COLUMNS = (
     "variant",
@@ -22,10 +30,60 @@ COLUMNS = (
     "dead_units",
     "collapsed",
     "seconds",
+    "error",
 )
+# What a run measures; empty in the row of a failed run.
+FIGURES = ("test_accuracy", "test_loss", "epoch_to_0.95", "dead_units", "collapsed")
+# The columns before `error` existed: such files are still read (and resumed).
+LEGACY_COLUMNS = COLUMNS[:-1]
 
 
 CSV_NAME = "study.csv"
+
+
+def run_row(variant, recipe, *, seconds, error=None, **figures):
+    """One run's row: the variant's and recipe's fields, the figures, the time, the error.
+
+    Args:
+        variant: the `Variant`.
+        recipe: the run's `Recipe` (its seed and epochs are recorded).
+        seconds: the run's wall time.
+        error: what went wrong, one line, or `None` for a finished run.
+            Defaults to `None`.
+        **figures: the values of `FIGURES`; missing ones are `None`.
+
+    Returns:
+        A dict with the keys of `COLUMNS`, in order.
+    """
+    return {
+        "variant": variant.name,
+        "recipe": variant.recipe,
+        "positive_class": variant.positive_class,
+        "standardize": variant.standardize,
+        "units": "x".join(str(width) for width in variant.units),
+        "seed": recipe.seed,
+        "epochs": recipe.epochs,
+        "config": recipe_config(recipe),
+        **{key: figures.get(key) for key in FIGURES},
+        "seconds": seconds,
+        "error": error,
+    }
+
+
+def error_line(error):
+    """An exception as one line: `"TypeName: message"`, whitespace collapsed, at most 300 chars.
+
+    Example:
+    >>> error_line(ValueError("bad\\n  value"))
+    'ValueError: bad value'
+    """
+    message = " ".join(str(error).split())
+    return f"{type(error).__name__}: {message}"[:300] if message else type(error).__name__
+
+
+def failed(row):
+    """Whether a row records a failed run."""
+    return bool(row.get("error"))
 
 
 def read_rows(path):
@@ -39,7 +97,7 @@ def read_rows(path):
         return []
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != COLUMNS:
+        if tuple(reader.fieldnames or ()) not in (COLUMNS, LEGACY_COLUMNS):
             raise IrisKerasError(
                 f"Received an invalid study file, expected the columns {', '.join(COLUMNS)}. "
                 f"Received: {path} with columns {', '.join(reader.fieldnames or ())}. "
@@ -59,8 +117,8 @@ def write_rows(path, rows):
 
 
 def _typed_row(row):
-    def optional_int(text):
-        return int(text) if text else None
+    def optional(parse, text):
+        return parse(text) if text else None
 
     return {
         **row,
@@ -68,10 +126,11 @@ def _typed_row(row):
         "standardize": row["standardize"] == "True",
         "seed": int(row["seed"]),
         "epochs": int(row["epochs"]),
-        "test_accuracy": float(row["test_accuracy"]),
-        "test_loss": float(row["test_loss"]),
-        "epoch_to_0.95": optional_int(row["epoch_to_0.95"]),
-        "dead_units": int(row["dead_units"]),
-        "collapsed": row["collapsed"] == "True",
+        "test_accuracy": optional(float, row["test_accuracy"]),
+        "test_loss": optional(float, row["test_loss"]),
+        "epoch_to_0.95": optional(int, row["epoch_to_0.95"]),
+        "dead_units": optional(int, row["dead_units"]),
+        "collapsed": optional(lambda text: text == "True", row["collapsed"]),
         "seconds": float(row["seconds"]),
+        "error": row.get("error") or None,
     }

@@ -1,10 +1,17 @@
 """Runs the seed study: every variant on every seed, in parallel, resumable.
 
-`run_study` trains each `(variant, seed)` of the grid with `run_variant` in
-worker processes (the "spawn" start method; each worker imports Keras and its backend
-once and trains many runs), and rewrites `study.csv` atomically after every
-finished run. Interrupted, it loses at most the runs in flight; run again,
-it skips the `(variant, seed)` pairs already in `study.csv`.
+`run_study` trains the `(variant, seed)` runs of the grid in tasks
+(`tasks.plan_tasks`): by default the runs of all variants that share a
+recipe and hidden widths, stacked in one model (`stacked.run_stacked`);
+with `per_run=True`, each run alone with `run_variant`, the reference path.
+The tasks run in local worker processes (`pool`), or on a Dask cluster
+(`on_dask`, `scheduler=`). `study.csv` is rewritten atomically after every
+finished task. Interrupted, the study loses at most the tasks in flight;
+run again, it skips the runs already in `study.csv`.
+
+One failure is one failed run: a run that raises, diverges, passes the time
+limit or loses its worker is recorded with its `error` and the study goes
+on; the summary counts the failures, and a rerun retries those runs only.
 
 Seeds start at the recipes' default seed 42, so the run that `make train`
 does is one of the study's rows: `--seeds 20` runs seeds 42 to 61.
@@ -16,19 +23,20 @@ Nor are two studies' rows: the study holds its folder's lock
 """
 
 import os
-import signal
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
+from iris_keras import backend
 from iris_keras.app import artifacts
-from iris_keras.errors import IrisKerasError, check_positive_int
+from iris_keras.app.machine import library_versions
+from iris_keras.errors import check_positive_float, check_positive_int
 from iris_keras.seeding import DEFAULT_SEED
-from iris_keras.study.measures import run_variant
 from iris_keras.study.progress import Progress
 from iris_keras.study.report import write_report
-from iris_keras.study.rows import CSV_NAME, read_rows, write_rows
-from iris_keras.study.variants import recipe_config, study_variants
+from iris_keras.study.resume import check_resumable, read_metadata
+from iris_keras.study.rows import CSV_NAME, failed, read_rows, write_rows
+from iris_keras.study.tasks import plan_tasks
+from iris_keras.study.variants import study_variants
 
 FIRST_SEED = DEFAULT_SEED
 DEFAULT_SEEDS = 10
@@ -62,10 +70,14 @@ def run_study(
     variants=None,
     progress_stream=None,
     command=None,
+    per_run=False,
+    scheduler=None,
+    time_limit=None,
+    block=None,
 ):
     """Trains every variant on every seed, skipping the runs already recorded, and reports.
 
-    Writes `study.csv` after every finished run, `study.json` at the end, and
+    Writes `study.csv` after every finished task, `study.json` at the end, and
     the report (`summary.md`, `study.png`, `report.write_report`), all while
     holding the folder's lock.
 
@@ -87,6 +99,16 @@ def run_study(
             `None` shows none. Defaults to `None`.
         command: the command line a refused second study is shown. Defaults
             to this process's.
+        per_run: train each run alone with `run_variant` (the reference
+            path, one Keras model per run) instead of stacked. Defaults to
+            `False`.
+        scheduler: the address of a Dask scheduler to run the tasks on
+            (`on_dask`), or `None` for local worker processes. Defaults to
+            `None`.
+        time_limit: seconds one task may take (a stacked block of runs, or
+            one run with `per_run`), or `None` for no limit. Defaults to `None`.
+        block: the most runs in one stacked task, or `None` for one task
+            per recipe and width. Defaults to `None`.
 
     Returns:
         `(rows, metadata)`: the rows of the grid, one dict per
@@ -102,55 +124,51 @@ def run_study(
     seed_list = study_seeds(seeds)
     epochs = None if epochs is None else check_positive_int("epochs", epochs)
     workers = check_positive_int("workers", workers)
+    time_limit = None if time_limit is None else check_positive_float("time_limit", time_limit)
     variants = study_variants() if variants is None else list(variants)
+    how = {"per_run": bool(per_run), "scheduler": scheduler, "time_limit": time_limit}
+    # The backend the workers will run, without importing Keras here: the study's
+    # process only hands out tasks and writes files.
+    how.update(block=block, backend=backend.configured())
+    how["versions"] = library_versions(how["backend"])
     with artifacts.claim_output_dir(output_dir, command=command) as output_dir:
         rows, metadata = _run_grid(
-            output_dir, seed_list, epochs, workers, variants, progress_stream
+            output_dir, seed_list, epochs, workers, variants, progress_stream, how
         )
         write_report(output_dir, rows, metadata, variants)
     return rows, metadata
 
 
-def _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream):
+def _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream, how):
     """`run_study`'s body, run while this process holds `output_dir`'s lock."""
-    from iris_keras import backend
-    from iris_keras.app.machine import cpu_description, library_versions
-
     csv_path, metadata_path = output_dir / CSV_NAME, output_dir / METADATA_NAME
 
     recorded = read_rows(csv_path)
-    metadata = _read_metadata(metadata_path)
-    _check_resumable(csv_path, recorded, metadata, variants, epochs)
-    done = {(row["variant"], row["seed"]) for row in recorded}
+    metadata = read_metadata(metadata_path)
+    check_resumable(csv_path, recorded, metadata, variants, epochs, how["versions"])
+    done = {(row["variant"], row["seed"]) for row in recorded if not failed(row)}
     todo = [
         (variant, seed)
         for seed in seed_list
         for variant in variants
         if (variant.name, seed) not in done
     ]
+    tasks = plan_tasks(
+        todo, epochs=epochs, per_run=how["per_run"], block=how["block"], backend=how["backend"]
+    )
 
-    session = {
-        "started": _now(),
-        "workers": workers,
-        "runs": 0,
-        "machine": cpu_description(),
-        "backend": backend.name(),
-        "versions": library_versions(),
-    }
+    session = _new_session(workers, how)
     started = time.perf_counter()
-    progress = Progress(
+    session["progress"] = Progress(
         len(seed_list) * len(variants),
         done=len(seed_list) * len(variants) - len(todo),
         stream=progress_stream,
     )
+    by_key = {(row["variant"], row["seed"]): row for row in recorded}
     try:
-        for row in _execute(todo, epochs=epochs, workers=workers):
-            recorded.append(row)
-            write_rows(csv_path, _ordered(recorded, variants))
-            session["runs"] += 1
-            progress.tick(row)
+        _record(_execute(tasks, workers=workers, how=how), by_key, csv_path, variants, session)
     finally:
-        progress.close()
+        session.pop("progress").close()
         if session["runs"]:
             session["finished"] = _now()
             session["wall_seconds"] = round(time.perf_counter() - started, 1)
@@ -162,89 +180,47 @@ def _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream)
         )
         artifacts.write_json(metadata_path, metadata)
 
-    by_key = {(row["variant"], row["seed"]): row for row in recorded}
     rows = [by_key[(variant.name, seed)] for variant in variants for seed in seed_list]
     return rows, metadata
 
 
-def _execute(todo, *, epochs, workers):
-    """Yields the row of each `(variant, seed)` of `todo` as it finishes."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+def _new_session(workers, how):
+    """This session's record in `study.json`: when, how, where, with what."""
+    from iris_keras.app.machine import cpu_description
 
-    if not todo:
-        return
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(todo)),
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-    )
-    try:
-        futures = [pool.submit(run_variant, variant, seed, epochs=epochs) for variant, seed in todo]
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        # Interrupted or failed: drop the runs not started, let the running
-        # ones finish (workers ignore Ctrl-C), and record nothing more.
-        pool.shutdown(wait=True, cancel_futures=True)
+    return {
+        "started": _now(),
+        "workers": workers,
+        "mode": "per-run" if how["per_run"] else "stacked",
+        "scheduler": how["scheduler"],
+        "runs": 0,
+        "failed": 0,
+        "machine": cpu_description(),
+        "backend": how["backend"],
+        "versions": how["versions"],
+    }
 
 
-def _init_worker():
-    """Starts a worker: ignores Ctrl-C (the parent handles it), imports the backend, CPU only.
-
-    A spawned worker inherits the parent's `KERAS_BACKEND`, so it runs the
-    parent's backend.
-    """
-    from iris_keras import backend
-    from iris_keras.app.machine import select_device
-    from iris_keras.backend import quiet
-
-    quiet.install()  # the backend's start-up lines stay out of the parent's terminal
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    backend.quiet_logger()  # TensorFlow's retracing notices: each run builds a new model
-    select_device("cpu")
+def _record(results, by_key, csv_path, variants, session):
+    """Records each task's rows as they come: `study.csv` rewritten, the session counted."""
+    for task_rows in results:
+        by_key.update({(row["variant"], row["seed"]): row for row in task_rows})
+        write_rows(csv_path, _ordered(by_key.values(), variants))
+        session["runs"] += len(task_rows)
+        session["failed"] += sum(failed(row) for row in task_rows)
+        for row in task_rows:
+            session["progress"].tick(row)
 
 
-def _check_resumable(csv_path, recorded, metadata, variants, epochs):
-    from iris_keras.app.machine import library_versions
+def _execute(tasks, *, workers, how):
+    """Yields the rows of each task as it finishes: locally, or on a Dask cluster."""
+    if how["scheduler"]:
+        from iris_keras.study.on_dask import run_tasks_on_dask
 
-    fix = "Choose another --output, or delete it to start over."
-    expected = {variant.name: variant.to_recipe(seed=0, epochs=epochs) for variant in variants}
-    for row in recorded:
-        recipe = expected.get(row["variant"])
-        if recipe is None:
-            continue
-        if row["epochs"] != recipe.epochs:
-            raise IrisKerasError(
-                f"Received epochs={recipe.epochs}, but {csv_path} was recorded with "
-                f"epochs={row['epochs']}. {fix}"
-            )
-        if row["config"] != recipe_config(recipe):
-            raise IrisKerasError(
-                f"{csv_path} holds runs of {row['variant']} recorded with other "
-                f"hyperparameters than the recipe's today. {fix}"
-            )
-    sessions = metadata.get("sessions", [])
-    if recorded and sessions and sessions[-1]["versions"] != library_versions():
-        raise IrisKerasError(
-            f"{csv_path} was recorded with other library versions "
-            f"({sessions[-1]['versions']}) than these ({library_versions()}). {fix}"
-        )
+        return run_tasks_on_dask(tasks, address=how["scheduler"], time_limit=how["time_limit"])
+    from iris_keras.study.pool import run_tasks
 
-
-def _read_metadata(path):
-    import json
-
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except ValueError:
-        raise IrisKerasError(
-            f"Received an invalid study file, expected JSON. Received: {path}. "
-            "Choose another --output, or delete it to start over."
-        ) from None
+    return run_tasks(tasks, workers=min(workers, len(tasks) or 1), time_limit=how["time_limit"])
 
 
 def _ordered(rows, variants):

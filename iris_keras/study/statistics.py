@@ -28,8 +28,9 @@ def summarize(rows, variants):
         A list of dicts, one per variant: `variant`, `shipped`, `n`,
         `mean`, `std` (n - 1; 0 for one run), `min`, `max`, `reliable`
         (runs at or above 0.9), `collapses`, `dead_units` (mean),
-        `epoch_to_0.95` (median over the runs that reached it, or `None`)
-        and `reached` (how many did).
+        `epoch_to_0.95` (median over the runs that reached it, or `None`),
+        `reached` (how many did) and `failed` (runs recorded with an error,
+        left out of everything else).
 
     Example:
     >>> from iris_keras.study.variants import Variant
@@ -47,7 +48,8 @@ def summarize(rows, variants):
     """
     table = []
     for variant in variants:
-        runs = [row for row in rows if row["variant"] == variant.name]
+        tried = [row for row in rows if row["variant"] == variant.name]
+        runs = [row for row in tried if not row.get("error")]
         accuracies = [row["test_accuracy"] for row in runs]
         epochs = [row["epoch_to_0.95"] for row in runs if row["epoch_to_0.95"] is not None]
         table.append(
@@ -64,6 +66,7 @@ def summarize(rows, variants):
                 "dead_units": statistics.fmean(row["dead_units"] for row in runs) if runs else None,
                 "epoch_to_0.95": float(statistics.median(epochs)) if epochs else None,
                 "reached": len(epochs),
+                "failed": len(tried) - len(runs),
             }
         )
     return table
@@ -90,6 +93,7 @@ def summary_text(table):
         A `str`: one line per variant, `*` marking the shipped recipes.
     """
     lines = [f"  {'variant':<28} runs  accuracy         min    >=0.9  collapsed  dead"]
+    failures = sum(stats.get("failed", 0) for stats in table)
     for stats in table:
         if not stats["n"]:
             continue
@@ -98,6 +102,11 @@ def summary_text(table):
             f"{mark} {stats['variant']:<28} {stats['n']:>4}  "
             f"{stats['mean']:.3f} ± {stats['std']:.3f}  {stats['min']:.3f}  "
             f"{stats['reliable']:>5}  {stats['collapses']:>9}  {stats['dead_units']:>4.1f}"
+        )
+    if failures:
+        lines.append(
+            f"{failures} run(s) failed (their error is in study.csv); "
+            "run the same command again to retry them"
         )
     return "\n".join(lines)
 

@@ -146,3 +146,29 @@ def test_gpu_names_are_the_backends_gpus_only(monkeypatch):
         assert backend.gpu_names() == ["H100 #0", "H100 #1"]
         monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert backend.gpu_names() == []
+
+
+@pytest.mark.parametrize(
+    "environment, file, expected",
+    [
+        pytest.param("jax", '{"backend": "torch"}', "jax", id="the-variable-first"),
+        pytest.param(None, '{"backend": "torch"}', "torch", id="then-keras-json"),
+        pytest.param(None, "not json", "tensorflow", id="a-broken-file-is-none"),
+        pytest.param(None, None, "tensorflow", id="then-tensorflow"),
+    ],
+)
+def test_configured_reads_what_keras_reads_without_importing_it(
+    monkeypatch, tmp_path, environment, file, expected
+):
+    """The study's process names its workers' backend so, before any worker imports Keras."""
+    import sys
+
+    monkeypatch.delitem(sys.modules, "keras")  # as in a process that has not imported it
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    if environment is None:
+        monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    else:
+        monkeypatch.setenv("KERAS_BACKEND", environment)
+    if file is not None:
+        (tmp_path / "keras.json").write_text(file)
+    assert backend.configured() == expected

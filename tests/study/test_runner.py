@@ -1,8 +1,8 @@
 """Running the study: resuming, refusing to mix runs, the CSV.
 
 The worker processes are replaced by a fake `_execute` that makes up rows,
-so these tests check the bookkeeping in milliseconds; `test_study.py` runs
-a real tiny study.
+so these tests check the bookkeeping in milliseconds; `test_measures.py`
+runs a real tiny study.
 """
 
 import json
@@ -12,7 +12,7 @@ import pytest
 
 from iris_keras.errors import IrisKerasError, UsageError
 from iris_keras.study import runner as study_runner
-from iris_keras.study.rows import COLUMNS, read_rows, write_rows
+from iris_keras.study.rows import COLUMNS, FIGURES, read_rows, write_rows
 from iris_keras.study.runner import run_study
 from iris_keras.study.variants import Variant, recipe_config
 
@@ -36,6 +36,7 @@ def _row(variant, seed, epochs):
         "dead_units": 1,
         "collapsed": False,
         "seconds": 0.5,
+        "error": None,
     }
 
 
@@ -44,10 +45,10 @@ def executed(monkeypatch):
     """Replaces the worker pool; records the `(variant, seed)` pairs each study ran."""
     calls = []
 
-    def fake_execute(todo, *, epochs, workers):
-        calls.append([(variant.name, seed) for variant, seed in todo])
-        for variant, seed in todo:
-            yield _row(variant, seed, epochs)
+    def fake_execute(tasks, *, workers, how):
+        calls.append([(variant.name, seed) for task in tasks for variant, seed in task.runs])
+        for task in tasks:
+            yield [_row(variant, seed, task.epochs) for variant, seed in task.runs]
 
     monkeypatch.setattr(study_runner, "_execute", fake_execute)
     return calls
@@ -59,7 +60,7 @@ def test_a_rerun_with_more_seeds_runs_only_the_new_ones(tmp_path, executed):
     assert metadata["seeds"] == [42, 43] and metadata["epochs"] == 3
 
     rows, metadata = run_study(tmp_path, seeds=3, epochs=3, variants=VARIANTS)
-    assert executed[1] == [("article-setosa-std-4x3", 44), ("multiclass-raw-16x8", 44)]
+    assert sorted(executed[1]) == [("article-setosa-std-4x3", 44), ("multiclass-raw-16x8", 44)]
     assert [(row["variant"], row["seed"]) for row in rows] == [
         (variant.name, seed) for variant in VARIANTS for seed in (42, 43, 44)
     ]
@@ -71,9 +72,9 @@ def test_a_rerun_with_more_seeds_runs_only_the_new_ones(tmp_path, executed):
 
 
 def test_an_interrupted_study_keeps_its_finished_runs_and_resumes(tmp_path, monkeypatch):
-    def interrupted(todo, *, epochs, workers):
-        variant, seed = todo[0]
-        yield _row(variant, seed, epochs)
+    def interrupted(tasks, *, workers, how):
+        variant, seed = tasks[0].runs[0]
+        yield [_row(variant, seed, tasks[0].epochs)]
         raise KeyboardInterrupt
 
     monkeypatch.setattr(study_runner, "_execute", interrupted)
@@ -86,17 +87,17 @@ def test_an_interrupted_study_keeps_its_finished_runs_and_resumes(tmp_path, monk
 
     resumed = []
 
-    def resume(todo, *, epochs, workers):
-        for variant, seed in todo:
-            resumed.append((variant.name, seed))
-            yield _row(variant, seed, epochs)
+    def resume(tasks, *, workers, how):
+        for task in tasks:
+            resumed.extend((variant.name, seed) for variant, seed in task.runs)
+            yield [_row(variant, seed, task.epochs) for variant, seed in task.runs]
 
     monkeypatch.setattr(study_runner, "_execute", resume)
     rows, _ = run_study(tmp_path, seeds=2, epochs=3, variants=VARIANTS)
     assert len(rows) == 4
-    assert resumed == [
-        ("multiclass-raw-16x8", 42),
+    assert sorted(resumed) == [
         ("article-setosa-std-4x3", 43),
+        ("multiclass-raw-16x8", 42),
         ("multiclass-raw-16x8", 43),
     ]
 
@@ -104,6 +105,7 @@ def test_an_interrupted_study_keeps_its_finished_runs_and_resumes(tmp_path, monk
 def test_rows_round_trip_through_the_csv_exactly(tmp_path):
     rows = [_row(variant, seed, 100) for variant in VARIANTS for seed in (42, 43)]
     rows[0]["test_accuracy"] = 0.9666666388511658  # a float32 accuracy, kept to the last bit
+    rows[1].update(dict.fromkeys(FIGURES), error="WorkerDied: the worker process exited (-9)")
     write_rows(tmp_path / "study.csv", rows)
     assert read_rows(tmp_path / "study.csv") == rows
     assert read_rows(tmp_path / "missing.csv") == []
@@ -175,14 +177,14 @@ def test_a_worker_leaves_ctrl_c_to_the_parent_and_runs_on_the_cpu(monkeypatch):
     import signal
 
     from iris_keras.app import machine as device
-    from iris_keras.study import runner as study_runner
+    from iris_keras.study import pool
 
     devices = []
     monkeypatch.setattr(device, "select_device", devices.append)
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
     previous = signal.getsignal(signal.SIGINT)
     try:
-        study_runner._init_worker()
+        pool.init_worker()
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -237,3 +239,85 @@ def test_a_study_holds_its_folder_under_its_own_command(tmp_path, monkeypatch, c
     assert seen == [
         {"pid": os.getpid(), "command": f"iris-keras study --output {output} --seeds 1 --quiet"}
     ]
+
+
+def test_a_failed_run_is_recorded_counted_and_the_only_one_a_rerun_retries(tmp_path, monkeypatch):
+    from iris_keras.study.statistics import summarize, summary_text
+
+    calls = []
+
+    def one_fails(tasks, *, workers, how):
+        for task in tasks:
+            calls.append(sorted((variant.name, seed) for variant, seed in task.runs))
+            rows = [_row(variant, seed, task.epochs) for variant, seed in task.runs]
+            if len(calls) == 1:
+                rows[0].update(dict.fromkeys(FIGURES), error="TimeoutError: too long")
+            yield rows
+
+    monkeypatch.setattr(study_runner, "_execute", one_fails)
+    rows, metadata = run_study(tmp_path, seeds=2, epochs=3, variants=VARIANTS[:1])
+    assert [row["error"] for row in rows] == ["TimeoutError: too long", None]
+    assert metadata["sessions"][0]["failed"] == 1
+    assert [row["error"] for row in read_rows(tmp_path / "study.csv")] == [
+        "TimeoutError: too long",
+        None,
+    ]
+    stats = summarize(rows, VARIANTS[:1])[0]
+    assert (stats["n"], stats["failed"]) == (1, 1)
+    assert "1 run(s) failed" in summary_text([stats])
+    assert "1 of them failed" in (tmp_path / "summary.md").read_text()
+
+    rows, metadata = run_study(tmp_path, seeds=2, epochs=3, variants=VARIANTS[:1])
+    assert calls[1] == [("article-setosa-std-4x3", 42)]  # the failed run only
+    assert [row["error"] for row in rows] == [None, None]
+    assert [session["failed"] for session in metadata["sessions"]] == [1, 0]
+
+
+def test_a_study_with_failed_runs_exits_1_and_says_how_to_retry(tmp_path, monkeypatch, capsys):
+    from iris_keras.app.cli import main
+
+    def all_fail(tasks, *, workers, how):
+        for task in tasks:
+            yield [
+                {**_row(v, s, task.epochs), **dict.fromkeys(FIGURES), "error": "WorkerDied: 9"}
+                for v, s in task.runs
+            ]
+
+    monkeypatch.setattr(study_runner, "_execute", all_fail)
+    argv = ["study", "--output", str(tmp_path), "--seeds", "1", "--epochs", "2", "--quiet"]
+    assert main([*argv, "--variant", "multiclass-raw-16x8"]) == 1
+    assert "1 run(s) failed (their error is in study.csv)" in capsys.readouterr().out
+
+
+def test_the_study_passes_how_it_runs_to_its_tasks(tmp_path, monkeypatch):
+    seen = []
+
+    def record(tasks, *, workers, how):
+        how = {key: how[key] for key in ("per_run", "scheduler", "time_limit", "block")}
+        seen.append((how, [(len(task.runs), task.per_run) for task in tasks]))
+        for task in tasks:
+            yield [_row(variant, seed, task.epochs) for variant, seed in task.runs]
+
+    monkeypatch.setattr(study_runner, "_execute", record)
+    run_study(tmp_path / "a", seeds=3, epochs=2, variants=VARIANTS, block=2, time_limit=9)
+    run_study(tmp_path / "b", seeds=1, epochs=2, variants=VARIANTS, per_run=True, scheduler="x:1")
+    assert seen == [
+        (
+            {"per_run": False, "scheduler": None, "time_limit": 9.0, "block": 2},
+            [(2, False), (1, False), (2, False), (1, False)],
+        ),
+        ({"per_run": True, "scheduler": "x:1", "time_limit": None, "block": None}, [(1, True)] * 2),
+    ]
+    sessions = json.loads((tmp_path / "b" / "study.json").read_text())["sessions"]
+    assert (sessions[0]["mode"], sessions[0]["scheduler"]) == ("per-run", "x:1")
+
+
+def test_a_csv_written_before_the_error_column_is_read_and_resumed(tmp_path, executed):
+    rows = [_row(VARIANTS[0], 42, 3)]
+    header = ",".join(COLUMNS[:-1])
+    values = ",".join("" if rows[0][key] is None else str(rows[0][key]) for key in COLUMNS[:-1])
+    (tmp_path / "study.csv").write_text(f"{header}\n{values}\n")
+    assert read_rows(tmp_path / "study.csv") == rows
+    run_study(tmp_path, seeds=1, epochs=3, variants=VARIANTS)
+    assert executed == [[("multiclass-raw-16x8", 42)]]
+    assert (tmp_path / "study.csv").read_text().splitlines()[0].endswith(",seconds,error")

@@ -156,3 +156,66 @@ def test_the_readmes_speed_table_is_the_published_bench():
         script, train = cells("whole process: script")[0], cells("whole process: `iris-keras")
         row = [naive, *ours, script, *train]
         assert f"| {names[backend]} | {' | '.join(row)} |" in readme, backend
+
+
+STUDY = {
+    "seeds": 20,
+    "per_run_seeds": 2,
+    "stacked": (30.0, 20.0, 320, 40.0),
+    "per_run": (100.0, 90.0, 32, 180.0),
+    "numpy": 10.5,
+}
+
+
+def test_the_study_row_says_what_each_figure_is_and_scales_a_subset():
+    from tools.bench.study import render_study
+
+    block = render_study(STUDY)
+    assert (
+        "| (p) per-run pool, one Keras model per run (`--per-run`, scaled ×10 from 32 runs) "
+        "| 1000 | 900 | 1800 | 1.0×, 1.0× |" in block
+    )
+    assert (
+        "| (s) stacked, one Keras model per recipe and width (default) | 30.0 | 20.0 | 40.0 "
+        "| 33×, 45× |" in block
+    )
+    assert (
+        "| (n) NumPy floor: `iris_keras.scratch`, 320 runs, one process, no Keras | | 10.5 | | |"
+        in block
+    )
+
+
+def test_measuring_the_study_writes_its_own_results_file(tmp_path, monkeypatch, capsys):
+    from tools.bench import study
+
+    seen = []
+
+    def fake_time_study(seeds, *extra):
+        seen.append((seeds, extra))
+        return (5.0, 4.0, 16 * seeds, 9.0)
+
+    monkeypatch.setattr(study, "time_study", fake_time_study)
+    monkeypatch.setattr(study, "numpy_floor", lambda runs: 0.03 * runs)
+    before = _tracked_changes()
+    argv = ["--study", "--seeds", "3", "--per-run-seeds", "1", "--results", str(tmp_path)]
+    assert command.main([*argv, "--repeats", "2"]) == 0
+    assert _tracked_changes() == before
+    assert seen == [(3, ()), (1, ("--per-run",)), (3, ())]
+    [written] = tmp_path.glob("study-*.md")
+    assert "scaled ×3 from 16 runs" in written.read_text() and "48 runs of 100 epochs" in (
+        capsys.readouterr().out
+    )
+    assert "(s) the median of 2 runs, (p) one" in written.read_text()
+
+
+def test_update_also_publishes_the_study_tables_where_the_page_has_their_block(tmp_path):
+    from tools.bench.study import STUDY_END, STUDY_START
+
+    page = tmp_path / "speed.md"
+    page.write_text(f"{tables.START}\nx\n{tables.END}\n\n{STUDY_START}\ny\n{STUDY_END}\n")
+    results = _results(tmp_path, tensorflow="| tf |")
+    (results / "study-tensorflow.md").write_text("| tf study |\n")
+    assert command.main(["--update", str(page), "--results", str(results)]) == 0
+    assert page.read_text() == (
+        f"{tables.START}\n| tf |\n{tables.END}\n\n{STUDY_START}\n| tf study |\n{STUDY_END}\n"
+    )

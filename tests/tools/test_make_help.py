@@ -29,6 +29,7 @@ GROUPS = {
     "maintain": [
         "study",
         "bench",
+        "bench-study",
         "docs-update",
         "mutate",
         "mutate-survivors",
@@ -36,8 +37,8 @@ GROUPS = {
         "lock",
     ],
 }
-# The one maintainer's target that writes only git-ignored files, and says so.
-WRITES_ONLY_IGNORED = {"bench"}
+# The maintainer's targets that write only git-ignored files, and say so.
+WRITES_ONLY_IGNORED = {"bench", "bench-study"}
 TARGET_LINE = re.compile(r"^    make (\S+)( +)(\S.*)$")
 
 

@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from pathlib import Path
 
 from tools.bench.contenders import EPOCHS, measure
 from tools.bench.processes import measure_processes, measure_strategies
@@ -36,16 +37,34 @@ def main(argv=None):
         help="also time `iris-keras train --distribute` per strategy (§6)",
     )
     parser.add_argument(
+        "--study",
+        action="store_true",
+        help="time the whole seed study instead: stacked, the per-run pool, the NumPy floor",
+    )
+    parser.add_argument(
+        "--seeds", type=int, default=20, help="--study: seeds per variant (>= 1; default 20)"
+    )
+    parser.add_argument(
+        "--per-run-seeds",
+        type=int,
+        help="--study: seeds per variant of the per-run pool, its time scaled to --seeds "
+        "(>= 1; default --seeds: the whole grid, about 16 minutes on 2 cores)",
+    )
+    parser.add_argument(
         "--update",
         metavar="PAGE",
         help="measure nothing: rewrite PAGE's bench block from the results files",
     )
     args = parser.parse_args(argv)
-    for name in ("repeats", "epochs"):
+    args.per_run_seeds = args.per_run_seeds or args.seeds
+    for name in ("repeats", "epochs", "seeds", "per_run_seeds"):
         if getattr(args, name) < 1:
-            parser.error(f"--{name} must be a positive integer. Received: {getattr(args, name)}")
+            flag = name.replace("_", "-")
+            parser.error(f"--{flag} must be a positive integer. Received: {getattr(args, name)}")
     if args.update:
         return _publish(args.update, args.results)
+    if args.study:
+        return _study(args.seeds, args.per_run_seeds, args.repeats, args.results)
     from iris_keras import backend
 
     rows = measure(args.repeats, epochs=args.epochs)
@@ -74,4 +93,18 @@ def _publish(page, results_dir):
         print(f"python -m tools.bench: error: {error}", file=sys.stderr)
         return 1
     print(f"{page} updated between {START} and {END} from {results_dir}/bench-*.md.")
+    return 0
+
+
+def _study(seeds, per_run_seeds, repeats, results_dir):
+    from iris_keras import backend
+    from iris_keras.app.artifacts import write_text
+    from tools.bench.study import measure_study, render_study
+
+    block = render_study(measure_study(seeds, per_run_seeds, repeats))
+    print(block)
+    path = Path(results_dir) / f"study-{backend.name()}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(path, block + "\n")
+    print(f"\nwritten to {path}; `make docs-update` puts it into {SPEED_PAGE}.")
     return 0

@@ -83,7 +83,7 @@ def results_path(results_dir=RESULTS_DIR, backend=None):
     return Path(results_dir) / f"bench-{backend}.md"
 
 
-def combined_results(results_dir=RESULTS_DIR):
+def combined_results(results_dir=RESULTS_DIR, prefix="bench"):
     """The bench block of a page: every `bench-<backend>.md` in `results_dir`.
 
     One file gives its table as it is; several are each headed by their
@@ -92,21 +92,32 @@ def combined_results(results_dir=RESULTS_DIR):
     Raises:
         IrisKerasError: `results_dir` holds no results file.
     """
-    files = sorted(Path(results_dir).glob("bench-*.md"))
+    files = sorted(Path(results_dir).glob(f"{prefix}-*.md"))
     if not files:
         raise IrisKerasError(
-            f"Received an invalid value for `results`, expected a folder with bench-<backend>.md "
-            f"files. Received: results='{results_dir}', which has none. Run `make bench` first."
+            f"Received an invalid value for `results`, expected a folder with "
+            f"{prefix}-<backend>.md files. Received: results='{results_dir}', which has none. "
+            f"Run `make {'bench' if prefix == 'bench' else 'bench-study'}` first."
         )
     tables = [path.read_text(encoding="utf-8").strip() for path in files]
     if len(files) == 1:
         return tables[0]
     return "\n\n".join(
-        f"**Keras backend: {path.stem.removeprefix('bench-')}**\n\n{table}"
+        f"**Keras backend: {path.stem.removeprefix(prefix + '-')}**\n\n{table}"
         for path, table in zip(files, tables, strict=True)
     )
 
 
 def update_page(page=SPEED_PAGE, results_dir=RESULTS_DIR):
-    """Rewrites `page`'s bench block from the results files; touches nothing else."""
+    """Rewrites `page`'s bench block from the results files; touches nothing else.
+
+    The seed study's block (`<!-- bench-study:start -->`), when the page
+    has one and `make bench-study` left `study-<backend>.md` files, too.
+    """
+    from tools.bench.study import STUDY_END, STUDY_START
+
     write_block(page, combined_results(results_dir), start=START, end=END, name="update")
+    studies = sorted(Path(results_dir).glob("study-*.md"))
+    if studies and STUDY_START in Path(page).read_text(encoding="utf-8"):
+        block = combined_results(results_dir, prefix="study")
+        write_block(page, block, start=STUDY_START, end=STUDY_END, name="update")
