@@ -15,17 +15,9 @@ them:
         write_artifacts(...)
 
 It writes into one output folder, by default `runs/<backend>/<recipe>/`
-(`default_output_dir`), so that one backend's run never replaces another's:
-
-- `model.keras`: the trained model, which takes raw centimetres;
-- `history.csv`: one row per epoch: `loss`, `accuracy`, `val_loss`,
-  `val_accuracy`;
-- `metrics.json`: test scores, per-class precision and recall, the confusion
-  matrix, the seed, every hyperparameter, the `load_data` arguments, library
-  versions, the device and timings; a `run_id` and the SHA-256 of each
-  other artifact (`sha256`), so that files of two runs are never taken for
-  one run's;
-- `learning_curves.png` and `confusion_matrix.png`.
+(`outputs.default_output_dir`), so that one backend's run never replaces
+another's: `model.keras`, `history.csv`, `metrics.json` and two figures
+(`iris_keras.app.outputs`).
 
 Every file is written atomically, and only after training and evaluation
 succeeded, so a failed or interrupted run never replaces a good artifact;
@@ -46,31 +38,21 @@ import shutil
 import tempfile
 import time
 import uuid
-from pathlib import Path
 
 from iris_keras import backend
 from iris_keras.app import artifacts
 from iris_keras.app.cluster import is_chief, lost_workers_reported
 from iris_keras.app.distribute import check_distribute, describe_strategy, make_strategy
 from iris_keras.app.machine import library_versions, select_device
+from iris_keras.app.outputs import MODEL, run_record, save_and_reload, write_artifacts
 from iris_keras.app.progress import epoch_lines
 from iris_keras.errors import DivergedError
 from iris_keras.evaluate import evaluate_model
-from iris_keras.figures.training import plot_confusion_matrix, plot_learning_curves
 from iris_keras.recipes import build_for, fit_recipe, split_for
 from iris_keras.seeding import set_seed
 
 BACKUP_DIR = ".backup"
 TENSORBOARD_DIR = "logs"
-MODEL = "model.keras"
-METRICS = "metrics.json"
-ARTIFACTS = (
-    MODEL,
-    "history.csv",
-    METRICS,
-    "learning_curves.png",
-    "confusion_matrix.png",
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -222,7 +204,7 @@ def _train_in(folder, recipe, options, imported):
         "reloaded_test_loss": reloaded["test_loss"],
         "reloaded_test_accuracy": reloaded["test_accuracy"],
         "reload_matches": reloaded == scores,
-        **_run_record(recipe, fit_data, validation_data, test_data),
+        **run_record(recipe, fit_data, validation_data, test_data),
         "epochs_run": len(backup.history["loss"]),
         "resumed_from_epoch": initial_epoch,
         **_where_and_how(device, strategy),
@@ -258,42 +240,6 @@ def _extra_callbacks(folder, options):
     return callbacks
 
 
-def save_and_reload(model, path, test_data, recipe):
-    """Saves `model` to `path`, loads it back in safe mode and scores the loaded copy.
-
-    The loaded copy runs with the trained model's `jit_compile` (the file
-    leaves it to the loading backend): XLA or not may round differently, and
-    the check asks for the same scores to the last bit.
-
-    Returns:
-        The loaded model's `evaluate_model` scores on `test_data`; equal to
-        the trained model's when saving loses nothing.
-    """
-    import keras
-
-    artifacts.save_model(path, model)
-    reloaded = keras.models.load_model(path, safe_mode=True)
-    reloaded.jit_compile = model.jit_compile
-    return evaluate_model(reloaded, *test_data, class_names=recipe.class_names)
-
-
-def _run_record(recipe, fit_data, validation_data, test_data):
-    """What `metrics.json` records of the run's settings and data."""
-    return {
-        "class_names": list(recipe.class_names),
-        "seed": recipe.seed,
-        "hyperparameters": {
-            key: value for key, value in recipe.as_dict().items() if key not in ("name", "seed")
-        },
-        "load_data": recipe.load_data_kwargs(),
-        "num_samples": {
-            "fit": len(fit_data[0]),
-            "validation": len(validation_data[0]),
-            "test": len(test_data[0]),
-        },
-    }
-
-
 def tensorboard_callback(log_dir):
     """Keras's `TensorBoard` callback, writing one point per epoch into `log_dir`.
 
@@ -313,48 +259,3 @@ def tensorboard_callback(log_dir):
         "BACKEND=tensorflow to get them.",
     )
     return keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False)
-
-
-def write_artifacts(output_dir, history, metrics, recipe, *, started):
-    """Writes the artifacts beside `model.keras`; `metrics.json`, with their hashes, last.
-
-    `metrics["timings"]` gains `total_seconds`, from `started` (a
-    `time.perf_counter()`; the command's start for the command line) until
-    every artifact but `metrics.json` is written.
-    """
-    import pandas as pd
-
-    frame = pd.DataFrame(history)
-    frame.insert(0, "epoch", range(1, len(frame) + 1))
-    artifacts.write_csv(output_dir / "history.csv", frame)
-    artifacts.save_figure(output_dir / "learning_curves.png", plot_learning_curves(history))
-    artifacts.save_figure(
-        output_dir / "confusion_matrix.png",
-        plot_confusion_matrix(metrics["confusion_matrix"], recipe.class_names),
-    )
-    metrics["sha256"] = {
-        name: artifacts.sha256_of(output_dir / name) for name in ARTIFACTS if name != METRICS
-    }
-    metrics["timings"]["total_seconds"] = round(time.perf_counter() - started, 3)
-    artifacts.write_json(output_dir / METRICS, metrics)
-
-
-def default_output_dir(recipe_name, backend_name=None):
-    """`runs/<backend>/<recipe>`, the default output folder: each backend's runs apart.
-
-    `make train BACKEND=jax` then writes `runs/jax/article/` and leaves the
-    TensorFlow run in `runs/tensorflow/article/` as it was.
-
-    Args:
-        recipe_name: the recipe, e.g. `"article"`.
-        backend_name: the backend's name. Defaults to the one Keras runs on,
-            or will run on (`backend.configured()`, which imports nothing).
-
-    Returns:
-        A relative `pathlib.Path`.
-
-    Example:
-    >>> default_output_dir("article", "jax").as_posix()
-    'runs/jax/article'
-    """
-    return Path("runs") / (backend_name or backend.configured()) / recipe_name

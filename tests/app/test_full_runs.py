@@ -65,7 +65,7 @@ def assert_readme_summary_is(metrics):
     the block's too and the lines' form is what is checked.
     """
     from iris_keras import backend
-    from iris_keras.app.run import default_output_dir
+    from iris_keras.app.outputs import default_output_dir
     from iris_keras.app.summary import training_summary
 
     block = README.read_text(encoding="utf-8").split(f"{README_MARK}\n```\n", 1)[1]

@@ -6,11 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iris_keras.app import run as run_module
+from iris_keras.app import outputs
 from iris_keras.app.artifacts import sha256_of
 from iris_keras.app.loading import load_test_split
-from iris_keras.app.run import ARTIFACTS
+from iris_keras.app.outputs import ARTIFACTS
 from iris_keras.evaluate import evaluate_model
+from iris_keras.recipes import build_for, split_for
 from tests.support.helpers import FEW_EPOCHS
 
 
@@ -139,8 +140,8 @@ def test_a_recipes_model_runs_one_epoch_of_batches_per_call():
     from iris_keras.recipes import get_recipe
 
     recipe = get_recipe("article")
-    (x_fit, _), _, _ = run_module.split_for(recipe)
-    model = run_module.build_for(recipe, x_fit)
+    (x_fit, _), _, _ = split_for(recipe)
+    model = build_for(recipe, x_fit)
     assert model.steps_per_execution == steps_per_execution(4)  # 120 flowers, batches of 32
 
 
@@ -149,6 +150,6 @@ def test_each_backends_runs_have_their_own_default_folder():
 
     from iris_keras import backend
 
-    assert run_module.default_output_dir("multiclass") == Path("runs", backend.name(), "multiclass")
-    folders = {run_module.default_output_dir("article", name) for name in backend.BACKENDS}
+    assert outputs.default_output_dir("multiclass") == Path("runs", backend.name(), "multiclass")
+    folders = {outputs.default_output_dir("article", name) for name in backend.BACKENDS}
     assert len(folders) == 3
