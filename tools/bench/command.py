@@ -19,6 +19,21 @@ from tools.bench.tables import (
 
 
 def main(argv=None):
+    parser = _parser()
+    args = parser.parse_args(argv)
+    args.per_run_seeds = args.per_run_seeds or args.seeds
+    for name in ("repeats", "epochs", "seeds", "per_run_seeds"):
+        if getattr(args, name) < 1:
+            flag = name.replace("_", "-")
+            parser.error(f"--{flag} must be a positive integer. Received: {getattr(args, name)}")
+    if args.update:
+        return _publish(args.update, args.results)
+    if args.study:
+        return _study(args.seeds, args.per_run_seeds, args.repeats, args.results)
+    return _contenders(args.repeats, args.epochs, args.strategies, args.results)
+
+
+def _parser():
     parser = argparse.ArgumentParser(
         prog="python -m tools.bench", description=__doc__.split("\n")[0]
     )
@@ -55,33 +70,20 @@ def main(argv=None):
         metavar="PAGE",
         help="measure nothing: rewrite PAGE's bench block from the results files",
     )
-    args = parser.parse_args(argv)
-    args.per_run_seeds = args.per_run_seeds or args.seeds
-    for name in ("repeats", "epochs", "seeds", "per_run_seeds"):
-        if getattr(args, name) < 1:
-            flag = name.replace("_", "-")
-            parser.error(f"--{flag} must be a positive integer. Received: {getattr(args, name)}")
-    if args.update:
-        return _publish(args.update, args.results)
-    if args.study:
-        return _study(args.seeds, args.per_run_seeds, args.repeats, args.results)
+    return parser
+
+
+def _contenders(repeats, epochs, strategies, results_dir):
     from iris_keras import backend
 
-    rows = measure(args.repeats, epochs=args.epochs)
-    processes = measure_processes(args.repeats, epochs=args.epochs)
-    block = render_table(rows, processes, args.repeats, epochs=args.epochs)
-    if args.strategies and backend.name() != "tensorflow":
+    rows = measure(repeats, epochs=epochs)
+    processes = measure_processes(repeats, epochs=epochs)
+    block = render_table(rows, processes, repeats, epochs=epochs)
+    if strategies and backend.name() != "tensorflow":
         print(f"--strategies: data-parallel training runs on TensorFlow, not {backend.name()}")
-    elif args.strategies:
-        block += "\n\n" + render_strategies(measure_strategies(args.repeats, epochs=args.epochs))
-    print(block)
-    path = results_path(args.results)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from iris_keras.app.artifacts import write_text
-
-    write_text(path, block + "\n")
-    print(f"\nwritten to {path}; `make docs-update` puts it into {SPEED_PAGE}.")
-    return 0
+    elif strategies:
+        block += "\n\n" + render_strategies(measure_strategies(repeats, epochs=epochs))
+    return _keep(block, results_path(results_dir))
 
 
 def _publish(page, results_dir):
@@ -98,12 +100,17 @@ def _publish(page, results_dir):
 
 def _study(seeds, per_run_seeds, repeats, results_dir):
     from iris_keras import backend
-    from iris_keras.app.artifacts import write_text
     from tools.bench.study import measure_study, render_study
 
     block = render_study(measure_study(seeds, per_run_seeds, repeats))
+    return _keep(block, Path(results_dir) / f"study-{backend.name()}.md")
+
+
+def _keep(block, path):
+    """Prints a measured `block` and writes it to `path`, for `make docs-update` to publish."""
+    from iris_keras.app.artifacts import write_text
+
     print(block)
-    path = Path(results_dir) / f"study-{backend.name()}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text(path, block + "\n")
     print(f"\nwritten to {path}; `make docs-update` puts it into {SPEED_PAGE}.")
