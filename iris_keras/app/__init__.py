@@ -7,6 +7,7 @@ practitioner can rely on:
 - `cli`, `parser`: the `iris-keras` command (train, evaluate, predict, study);
 - `run`: one recipe trained end to end, the article's steps in order, with
   resume, distribution, TensorBoard and the reload check as named steps;
+- `outputs`: a run's files (model, history, metrics, figures) and its folder;
 - `artifacts`: files that are whole or absent; `folder_lock`: one writer per
   output folder; `backup`: resume after a kill; `loading`: safe loading;
 - `machine`: the device a run uses and the versions it records;
