@@ -23,8 +23,10 @@ CORE_MODULES = (
     "iris_keras/app/kernel.py",
     "iris_keras/app/loading.py",
     "iris_keras/app/machine.py",
+    "iris_keras/app/outputs.py",
     "iris_keras/app/pages.py",
     "iris_keras/app/parser.py",
+    "iris_keras/app/progress.py",
     "iris_keras/app/run.py",
     "iris_keras/app/summary.py",
     "iris_keras/autodiff.py",
@@ -46,13 +48,21 @@ CORE_MODULES = (
     "iris_keras/predict.py",
     "iris_keras/recipes.py",
     "iris_keras/seeding.py",
+    "iris_keras/study/copies.py",
     "iris_keras/study/measures.py",
     "iris_keras/study/plot.py",
+    "iris_keras/study/pool.py",
     "iris_keras/study/progress.py",
+    "iris_keras/study/provenance.py",
     "iris_keras/study/report.py",
+    "iris_keras/study/resume.py",
     "iris_keras/study/rows.py",
     "iris_keras/study/runner.py",
+    "iris_keras/study/stacked.py",
+    "iris_keras/study/stacked_layers.py",
+    "iris_keras/study/stacked_measures.py",
     "iris_keras/study/statistics.py",
+    "iris_keras/study/tasks.py",
     "iris_keras/study/variants.py",
     "iris_keras/train.py",
 )
@@ -102,7 +112,9 @@ INTRODUCTION = [
     "",
     "Not mutated: `scratch/` (it killed 22 of 22 hand-made mutants), the "
     "notebooks' figures (`figures/`, but for a run's own, `figures/training.py`) "
-    "and the entry point (`__main__.py`). The benchmark and this tool live in "
+    "the entry point (`__main__.py`) and the study on Dask (`study/on_dask.py`: "
+    "its one test starts a Dask cluster and is among the slow tests, which mutmut "
+    "does not run). The benchmark and this tool live in "
     "`tools/`, outside the package.",
     "",
     "## Running it",
