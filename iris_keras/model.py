@@ -15,14 +15,15 @@ only, so the saved model takes raw centimetres.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from iris_keras.datasets.iris import DEFAULT_POSITIVE_CLASS, SPECIES, TARGETS
 from iris_keras.errors import check_choice, check_positive_int, invalid
+from iris_keras.seeding import initializer_seeds
 
 if TYPE_CHECKING:
     import keras
@@ -38,6 +39,7 @@ def build_model(
     units: Sequence[int] = HIDDEN_UNITS,
     standardize: bool = True,
     positive_class: str = DEFAULT_POSITIVE_CLASS,
+    seed: int | None = None,
 ) -> keras.Sequential:
     """Builds the article's `Sequential` network.
 
@@ -56,6 +58,11 @@ def build_model(
             name (`iris_binary_virginica`), so that `predict_species` and a
             saved model can say what the output means. Ignored for the other
             targets. Defaults to `"virginica"`, as in `iris.load_data`.
+        seed: the run's seed, for initial weights that no other thread can
+            change: the very weights `set_seed(seed)` then `build_model()`
+            gives, their seeds drawn apart from Python's global `random`
+            (`seeding.initializer_seeds`). `None` lets Keras draw them from
+            `random`, as after your own `set_seed`. Defaults to `None`.
 
     Returns:
         An uncompiled `keras.Sequential`.
@@ -80,15 +87,39 @@ def build_model(
     layers = [keras.Input(shape=(NUM_FEATURES,), name="measurements_cm")]
     if standardize:
         layers.append(_normalization(x_train))
+    kernels = _kernel_initializers(seed, len(units) + 1)
     for index, width in enumerate(units, start=1):
-        layers.append(keras.layers.Dense(width, activation="relu", name=f"hidden_{index}"))
+        layers.append(
+            keras.layers.Dense(
+                width, activation="relu", kernel_initializer=next(kernels), name=f"hidden_{index}"
+            )
+        )
     if target == "binary":
-        layers.append(keras.layers.Dense(1, activation="sigmoid", name="output"))
+        layers.append(
+            keras.layers.Dense(
+                1, activation="sigmoid", kernel_initializer=next(kernels), name="output"
+            )
+        )
         name = f"iris_binary_{positive_class}"
     else:
-        layers.append(keras.layers.Dense(3, activation="softmax", name="output"))
+        layers.append(
+            keras.layers.Dense(
+                3, activation="softmax", kernel_initializer=next(kernels), name="output"
+            )
+        )
         name = "iris_multiclass"
     return keras.Sequential(layers, name=name)
+
+
+def _kernel_initializers(seed: int | None, count: int) -> Iterator[Any]:
+    """The `Dense` layers' `glorot_uniform` kernel initializers, seeded apart if `seed` is set."""
+    import keras
+
+    if seed is None:
+        return iter(["glorot_uniform"] * count)  # seeded by Keras, from `random`
+    return (
+        keras.initializers.GlorotUniform(seed=drawn) for drawn in initializer_seeds(seed, count)
+    )
 
 
 def _normalization(x_train: ArrayLike | None) -> keras.layers.Normalization:

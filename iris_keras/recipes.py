@@ -203,6 +203,7 @@ def build_for(recipe: Recipe, x_fit: np.ndarray, *, strategy: Any = None) -> ker
             units=recipe.units,
             standardize=recipe.standardize,
             positive_class=recipe.positive_class,  # used by a binary target only
+            seed=recipe.seed,
         )
         return compile_model(
             model,

@@ -4,6 +4,8 @@ With the same seed, two runs in two processes on the CPU give the same
 weights, bit for bit (`tests/article/test_seeding.py` proves it).
 """
 
+import random
+
 from iris_keras.errors import check_non_negative_int
 
 DEFAULT_SEED = 42
@@ -29,3 +31,29 @@ def set_seed(seed: int = DEFAULT_SEED) -> int:
     seed = check_non_negative_int("seed", seed)
     backend.seed(seed)
     return seed
+
+
+def initializer_seeds(seed: int, count: int) -> list[int]:
+    """The seeds Keras gives the first `count` unseeded initializers made after `set_seed(seed)`.
+
+    Keras draws an unseeded initializer's seed from Python's global `random`
+    (`random.randint(1, 10**9)`) when the layer is made. These are the same
+    draws from a generator of their own: another thread that uses `random`
+    between `set_seed` and the layers (a Dask worker's does, when it retries
+    a connection) cannot change a run's initial weights.
+
+    Args:
+        seed: an integer >= 0, the run's seed.
+        count: how many seeds, one per layer, in the order they are made.
+
+    Returns:
+        A list of `count` integers.
+
+    Example:
+    >>> import keras
+    >>> _ = set_seed(7)
+    >>> keras.initializers.get("glorot_uniform").seed == initializer_seeds(7, 1)[0]
+    True
+    """
+    generator = random.Random(check_non_negative_int("seed", seed))
+    return [generator.randint(1, int(1e9)) for _ in range(count)]

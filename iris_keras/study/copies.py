@@ -9,11 +9,11 @@ its own run gets from `run_variant`:
 - its standardization: the mean and variance of its own training split, as
   `build_model`'s `Normalization` layer computes them; a run on raw
   centimetres gets mean 0 and variance 1, the identity;
-- its initial weights: the very weights `build_model` draws after
-  `set_seed(seed)`: each `Dense` layer's `glorot_uniform` initializer takes
-  its seed from Python's `random` when the layer is made, and draws from it
-  when the layer is built. Here the initializers are made in the same order
-  and called, without building a model (a tenth of the time).
+- its initial weights: the very weights `build_for` draws: each `Dense`
+  layer's `glorot_uniform` initializer gets its seed from
+  `seeding.initializer_seeds(seed, ...)`, in layer order, and draws from it
+  when the layer is built. Here the same initializers are made and called,
+  without building a model (a tenth of the time).
 
 Runs that differ only in their positive class and standardization share
 their initial weights (the same seed, the same shapes), and runs that differ
@@ -26,7 +26,7 @@ import numpy as np
 
 from iris_keras.errors import invalid
 from iris_keras.recipes import split_for
-from iris_keras.seeding import set_seed
+from iris_keras.seeding import initializer_seeds, set_seed
 
 # The fields copies of one stack may differ in: each copy has its own data and weights.
 OWN_FIELDS = ("seed", "positive_class", "standardize")
@@ -114,8 +114,9 @@ def initial_weights(recipe):
 
     set_seed(recipe.seed)
     widths = [*recipe.units, 1 if recipe.target == "binary" else 3]
-    # `Dense(width)` makes its kernel's initializer so, drawing its seed, in layer order.
-    initializers = [keras.initializers.get("glorot_uniform") for _ in widths]
+    # `build_for` seeds each `Dense` layer's initializer so, in layer order.
+    seeds = initializer_seeds(recipe.seed, len(widths))
+    initializers = [keras.initializers.GlorotUniform(seed=seed) for seed in seeds]
     return [
         (
             keras.ops.convert_to_numpy(initializer(shape=(inputs, width))),

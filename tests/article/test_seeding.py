@@ -96,3 +96,31 @@ def test_tensorflows_ops_are_made_deterministic(monkeypatch):
     monkeypatch.setattr(tf.config.experimental, "enable_op_determinism", lambda: calls.append(1))
     backend.seed(3)
     assert calls == [1]
+
+
+def _weights(model):
+    return [np.asarray(weight) for weight in model.get_weights()]
+
+
+def test_a_runs_initial_weights_are_set_seeds_and_no_other_thread_can_change_them():
+    import random
+    import threading
+
+    from iris_keras.model import build_model
+
+    set_seed(3)
+    after_set_seed = _weights(build_model(target="onehot", units=(16, 8), standardize=False))
+    set_seed(3)
+    # Another thread uses Python's `random` meanwhile, as a Dask worker's retries do.
+    other = threading.Thread(target=lambda: [random.random() for _ in range(5)])
+    other.start()
+    other.join()
+    seeded = build_model(target="onehot", units=(16, 8), standardize=False, seed=3)
+    for ours, keras_own in zip(_weights(seeded), after_set_seed, strict=True):
+        np.testing.assert_array_equal(ours, keras_own)
+    set_seed(3)
+    other = threading.Thread(target=random.random)
+    other.start()
+    other.join()
+    unseeded = build_model(target="onehot", units=(16, 8), standardize=False)
+    assert not np.array_equal(_weights(unseeded)[0], after_set_seed[0])  # what `seed=` prevents
