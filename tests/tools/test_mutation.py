@@ -203,3 +203,19 @@ def test_the_published_report_is_the_recorded_outcomes():
     for name, reason in verdicts.items():
         assert mutation_outcomes.module_of(name) in mutation_report.CORE_MODULES, name
         assert len(reason) > 20, name
+
+
+def test_mutmut_copies_every_tracked_top_level_entry_into_its_copy_of_the_repository():
+    """A mutant's tests run in `mutants/`: a file they read that is not copied fails them all."""
+    import subprocess
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    settings = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    copied = {entry.rstrip("/") for entry in settings["mutmut"]["also_copy"]}
+    copied |= {"iris_keras", "tests", "pyproject.toml"}  # mutmut copies these itself
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert {path.split("/")[0] for path in tracked} - copied == set()
