@@ -41,7 +41,8 @@ class StackedNormalization(keras.layers.Layer):
         **kwargs: `keras.layers.Layer` arguments (`name`).
     """
 
-    def __init__(self, mean, variance, **kwargs):
+    # Keras reads a layer's `__init__` signature; mutmut's wrapper (make mutate) has none.
+    def __init__(self, mean, variance, **kwargs):  # pragma: no mutate block
         super().__init__(**kwargs)
         self.statistics = (np.asarray(mean), np.asarray(variance))
 
@@ -75,7 +76,8 @@ class StackedDense(keras.layers.Layer):
         **kwargs: `keras.layers.Layer` arguments (`name`).
     """
 
-    def __init__(self, copies, units, activation=None, **kwargs):
+    # Keras reads a layer's `__init__` signature; mutmut's wrapper (make mutate) has none.
+    def __init__(self, copies, units, activation=None, **kwargs):  # pragma: no mutate block
         super().__init__(**kwargs)
         self.copies, self.units = copies, units
         self.activation = keras.activations.get(activation)
