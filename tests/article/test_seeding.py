@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from iris_keras.errors import UsageError
-from iris_keras.seeding import set_seed
+from iris_keras.seeding import initializer_seeds, set_seed
 from tests.support.helpers import train_command
 
 
@@ -83,6 +83,10 @@ def test_a_bad_seed_is_named(seed):
         UsageError, match=rf"`seed`, expected an integer >= 0. Received: seed={seed!r}"
     ):
         set_seed(seed)
+    with pytest.raises(
+        UsageError, match=rf"`seed`, expected an integer >= 0. Received: seed={seed!r}"
+    ):
+        initializer_seeds(seed, 2)
 
 
 def test_tensorflows_ops_are_made_deterministic(monkeypatch):

@@ -219,3 +219,19 @@ def test_mutmut_copies_every_tracked_top_level_entry_into_its_copy_of_the_reposi
         ["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True
     ).stdout.split()
     assert {path.split("/")[0] for path in tracked} - copied == set()
+
+
+def test_every_test_the_mutation_record_credits_is_in_the_repository():
+    """A survivor 'killed now by' a test names that test where it is today."""
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    record = mutation_report.load_results()["modules"]
+    credited = {
+        test for entry in record.values() for test in entry.get("killed_by_new_tests", {}).values()
+    }
+    assert credited
+    for test in sorted(credited):
+        path, name = test.split("::")
+        function = name.split("[")[0]
+        assert f"def {function}(" in (root / path).read_text(encoding="utf-8"), test
