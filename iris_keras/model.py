@@ -15,7 +15,7 @@ only, so the saved model takes raw centimetres.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -87,39 +87,35 @@ def build_model(
     layers = [keras.Input(shape=(NUM_FEATURES,), name="measurements_cm")]
     if standardize:
         layers.append(_normalization(x_train))
-    kernels = _kernel_initializers(seed, len(units) + 1)
+    head, activation = (1, "sigmoid") if target == "binary" else (3, "softmax")
+    kernels = kernel_initializers(seed, len(units) + 1)
     for index, width in enumerate(units, start=1):
         layers.append(
             keras.layers.Dense(
-                width, activation="relu", kernel_initializer=next(kernels), name=f"hidden_{index}"
+                width, "relu", kernel_initializer=kernels[index - 1], name=f"hidden_{index}"
             )
         )
-    if target == "binary":
-        layers.append(
-            keras.layers.Dense(
-                1, activation="sigmoid", kernel_initializer=next(kernels), name="output"
-            )
-        )
-        name = f"iris_binary_{positive_class}"
-    else:
-        layers.append(
-            keras.layers.Dense(
-                3, activation="softmax", kernel_initializer=next(kernels), name="output"
-            )
-        )
-        name = "iris_multiclass"
+    layers.append(
+        keras.layers.Dense(head, activation, kernel_initializer=kernels[-1], name="output")
+    )
+    name = f"iris_binary_{positive_class}" if target == "binary" else "iris_multiclass"
     return keras.Sequential(layers, name=name)
 
 
-def _kernel_initializers(seed: int | None, count: int) -> Iterator[Any]:
-    """The `Dense` layers' `glorot_uniform` kernel initializers, seeded apart if `seed` is set."""
+def kernel_initializers(seed: int | None, count: int) -> list[Any]:
+    """The kernel initializers of `count` `Dense` layers, in order: `glorot_uniform`, as Keras's.
+
+    With `seed`, each is seeded by `seeding.initializer_seeds(seed, count)`:
+    the weights `set_seed(seed)` gives, whatever other threads do. With
+    `None`, Keras seeds them from Python's `random` as each layer is made.
+    """
     import keras
 
     if seed is None:
-        return iter(["glorot_uniform"] * count)  # seeded by Keras, from `random`
-    return (
+        return ["glorot_uniform"] * count
+    return [
         keras.initializers.GlorotUniform(seed=drawn) for drawn in initializer_seeds(seed, count)
-    )
+    ]
 
 
 def _normalization(x_train: ArrayLike | None) -> keras.layers.Normalization:

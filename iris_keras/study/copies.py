@@ -25,8 +25,9 @@ import dataclasses
 import numpy as np
 
 from iris_keras.errors import invalid
+from iris_keras.model import kernel_initializers
 from iris_keras.recipes import split_for
-from iris_keras.seeding import initializer_seeds, set_seed
+from iris_keras.seeding import set_seed
 
 # The fields copies of one stack may differ in: each copy has its own data and weights.
 OWN_FIELDS = ("seed", "positive_class", "standardize")
@@ -114,9 +115,7 @@ def initial_weights(recipe):
 
     set_seed(recipe.seed)
     widths = [*recipe.units, 1 if recipe.target == "binary" else 3]
-    # `build_for` seeds each `Dense` layer's initializer so, in layer order.
-    seeds = initializer_seeds(recipe.seed, len(widths))
-    initializers = [keras.initializers.GlorotUniform(seed=seed) for seed in seeds]
+    initializers = kernel_initializers(recipe.seed, len(widths))  # as `build_for` seeds them
     return [
         (
             keras.ops.convert_to_numpy(initializer(shape=(inputs, width))),
