@@ -23,14 +23,13 @@ a run resumed at epoch `k` is fed what an uninterrupted run is fed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from iris_keras import backend
-from iris_keras.backend import generator
 from iris_keras.batches import epoch_orders, steps_per_epoch
 from iris_keras.errors import DivergedError, check_non_negative_int, check_positive_int, invalid
 
@@ -155,10 +154,13 @@ def training_feed(
     epochs: int,
     initial_epoch: int = 0,
 ) -> Any:
-    """What `fit_model` hands Keras: the batches of `training_batches`, as the backend reads them.
+    """What `fit_model` hands Keras: every training batch, as the backend reads them.
 
-    JAX and PyTorch read a Python generator of NumPy batches; on TensorFlow
-    the same batches come from one `tf.data` pipeline (`backend.training_feed`).
+    Epoch `e` is `x[batches.epoch_permutation(n, seed=seed, epoch=e)]` cut into
+    batches of `batch_size`; batches never straddle two epochs. JAX and
+    PyTorch read a Python generator of NumPy batches
+    (`backend.generator.training_feed`); on TensorFlow the same batches come
+    from one `tf.data` pipeline (`backend.training_feed`).
 
     Returns:
         A generator or a `tf.data.Dataset` of `(x_batch, y_batch)`, with
@@ -170,33 +172,6 @@ def training_feed(
         epoch_orders(len(x), seed=seed, epochs=epochs, initial_epoch=initial_epoch),
         batch_size=batch_size,
     )
-
-
-def training_batches(
-    x: np.ndarray,
-    y: np.ndarray,
-    *,
-    batch_size: int,
-    seed: int,
-    epochs: int,
-    initial_epoch: int = 0,
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Every training batch from `initial_epoch` to `epochs`, as NumPy arrays.
-
-    Epoch `e` is `x[batches.epoch_permutation(n, seed=seed, epoch=e)]` cut into
-    batches of `batch_size`; batches never straddle two epochs.
-
-    Example:
-    >>> x, y = np.arange(10.0).reshape(5, 2), np.arange(5)
-    >>> [len(x_batch) for x_batch, _ in training_batches(x, y, batch_size=2, seed=0, epochs=2)]
-    [2, 2, 1, 2, 2, 1]
-
-    Returns:
-        A generator of `(x_batch, y_batch)` with
-        `(epochs - initial_epoch) * ceil(n / batch_size)` elements.
-    """
-    orders = epoch_orders(len(x), seed=seed, epochs=epochs, initial_epoch=initial_epoch)
-    return generator.training_feed(x, y, orders, batch_size=batch_size)
 
 
 def validation_metrics(x: ArrayLike, y: ArrayLike) -> keras.callbacks.Callback:

@@ -8,14 +8,15 @@ practitioner can rely on:
 - `run`: one recipe trained end to end, the article's steps in order, with
   resume, distribution, TensorBoard and the reload check as named steps;
 - `outputs`: a run's files (model, history, metrics, figures) and its folder;
-- `artifacts`: files that are whole or absent; `folder_lock`: one writer per
-  output folder; `backup`: resume after a kill; `loading`: safe loading;
-- `machine`: the device a run uses and the versions it records;
+- `backup`: resume after a kill; `loading`: safe loading;
 - `distribute`, `cluster`: §6's data-parallel training (TensorFlow);
-- `summary`: the text the command prints; `progress`: one line per epoch in a log;
+- `summary`: the text the command prints; `epoch_lines`: one line per epoch in a log;
 - `kernel`: the project's Jupyter kernel.
 
-It imports the article's modules and never the other way round; only `cli`
-imports the seed study (`iris_keras.study`). `docs/architecture.md` draws the
-rooms, and `make lint` checks the arrows (import-linter).
+Atomic files, the folder lock, page blocks and the machine's description
+live a room below, in `iris_keras.common`, which the study uses too. This
+package imports the article's modules and `common`, never the other way
+round; only `cli` and `parser` import the seed study (`iris_keras.study`).
+`docs/architecture.md` draws the rooms, and `make lint` checks the arrows
+(import-linter).
 """

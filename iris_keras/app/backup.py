@@ -13,9 +13,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from iris_keras.app import artifacts
 from iris_keras.app.cluster import lost_workers_reported, sync_from_chief
 from iris_keras.app.distribute import strategy_scope
+from iris_keras.common import artifacts
 from iris_keras.errors import IrisKerasError
 
 STATE_FILE = "state.json"
@@ -33,8 +33,8 @@ class EpochBackup(keras.callbacks.Callback):
     finished epochs is kept, so `history.csv` stays whole; and the run's
     settings are kept, so a backup is never resumed into a different run. A
     non-finite epoch is never saved. The arrays go to a NumPy `.npz` file
-    (no pickling), which takes about a millisecond where `save_weights`'s
-    HDF5 file took about 30 ms an epoch, more than the epoch itself.
+    (no pickling), far cheaper than `save_weights`'s HDF5 file, which cost
+    more than the epoch itself (docs/speed.md has the figures).
 
     Args:
         backup_dir: the folder of the backup, inside the run's output folder.

@@ -80,8 +80,8 @@ def _command_line(argv):
 
 def _train(args, command, started):
     from iris_keras.app import summary
+    from iris_keras.app.epoch_lines import choose_verbose
     from iris_keras.app.outputs import default_output_dir
-    from iris_keras.app.progress import choose_verbose
     from iris_keras.app.run import train_recipe
     from iris_keras.recipes import get_recipe
 

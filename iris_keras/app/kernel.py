@@ -30,9 +30,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from iris_keras.backend import DEFAULT_BACKEND
+
 KERNEL_NAME = "iris-keras"
 DISPLAY_NAME = "Python (iris-keras)"
-DEFAULT_BACKEND = "tensorflow"
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3"}
 
 
@@ -43,7 +44,8 @@ def kernel_spec(*, python=None, backend=None):
         python: the interpreter the kernel runs, an absolute path.
             Defaults to `sys.executable`, this environment's Python.
         backend: the `KERAS_BACKEND` the kernel starts with. Defaults to the
-            `KERAS_BACKEND` environment variable, else `"tensorflow"`.
+            `KERAS_BACKEND` environment variable, else Keras's default,
+            TensorFlow (`backend.DEFAULT_BACKEND`).
 
     Returns:
         A dict with `argv`, `display_name`, `language`, `env` and `metadata`.

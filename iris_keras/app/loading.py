@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from iris_keras.app.artifacts import sha256_of
+from iris_keras.common.artifacts import sha256_of
 from iris_keras.datasets import iris
 from iris_keras.errors import IrisKerasError
 from iris_keras.predict import class_names_of

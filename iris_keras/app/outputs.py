@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from iris_keras import backend
-from iris_keras.app import artifacts
+from iris_keras.common import artifacts
 from iris_keras.evaluate import evaluate_model
 from iris_keras.figures.training import plot_confusion_matrix, plot_learning_curves
 

@@ -11,8 +11,8 @@ import argparse
 
 from iris_keras import __version__
 from iris_keras.app.distribute import STRATEGIES
-from iris_keras.app.machine import DEVICES
 from iris_keras.backend import BACKENDS
+from iris_keras.common.machine import DEVICES
 from iris_keras.datasets.iris import FEATURE_NAMES, SPECIES
 from iris_keras.errors import (
     UsageError,
@@ -270,7 +270,7 @@ def _add_study_execution(study):
     study.add_argument(
         "--per-run",
         action="store_true",
-        help="train each run alone, one Keras model per run: the reference path, 20 to 50x "
+        help="train each run alone, one Keras model per run: the reference path, many times "
         "slower (default: the runs of a recipe and width stacked in one model)",
     )
     study.add_argument(

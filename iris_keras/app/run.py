@@ -40,12 +40,12 @@ import time
 import uuid
 
 from iris_keras import backend
-from iris_keras.app import artifacts
 from iris_keras.app.cluster import is_chief, lost_workers_reported
 from iris_keras.app.distribute import check_distribute, describe_strategy, make_strategy
-from iris_keras.app.machine import library_versions, select_device
+from iris_keras.app.epoch_lines import epoch_lines
 from iris_keras.app.outputs import MODEL, run_record, save_and_reload, write_artifacts
-from iris_keras.app.progress import epoch_lines
+from iris_keras.common import artifacts
+from iris_keras.common.machine import library_versions, select_device
 from iris_keras.errors import DivergedError
 from iris_keras.evaluate import evaluate_model
 from iris_keras.recipes import build_for, fit_recipe, split_for
@@ -99,7 +99,7 @@ def train_recipe(
         device: `"auto"`, `"cpu"` or `"gpu"`. Defaults to `"auto"`.
         verbose: what training shows on stdout: Keras's `fit` verbosity
             (`"auto"`, `1`: the progress bar; `2`; `0`: nothing), or
-            `"lines"`: one plain line per epoch (`app.progress`), for a log.
+            `"lines"`: one plain line per epoch (`app.epoch_lines`), for a log.
             Defaults to `"auto"`.
         callbacks: extra Keras callbacks. Defaults to `()`.
         fresh: discard the backup of an interrupted run instead of resuming

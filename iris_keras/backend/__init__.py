@@ -122,9 +122,9 @@ def seed(value):
 def jit_compile():
     """The fastest `jit_compile` for the article's tiny network on this backend.
 
-    Measured with `fit_model`, 100 epochs of the article's recipe on 2 CPU cores
-    (docs/backends.md): JAX runs op by op without XLA (16 s against 1.4 s with
-    it); TensorFlow's XLA costs about 0.5 s of compilation and saves nothing;
+    Chosen by measuring `fit_model`, 100 epochs of the article's recipe
+    (docs/backends.md has the figures): JAX runs op by op without XLA, many
+    times slower; TensorFlow's XLA costs its compilation and saves nothing;
     PyTorch's `torch.compile` costs seconds of compilation per model.
     """
     return _current().JIT_COMPILE
@@ -135,9 +135,10 @@ def limit_cpu_threads():
 
     A network of a few dozen weights gains nothing from splitting each
     operation over several cores, and PyTorch's worker threads wait for each
-    other at every one of its thousands of tiny operations: on 2 busy cores,
-    `fit_model` took 5.2 s with PyTorch's default of 2 threads and 0.7 s with
-    one (docs/backends.md). TensorFlow and JAX are measured fast as they are.
+    other at every one of its thousands of tiny operations: `fit_model` is
+    several times faster on one thread than on PyTorch's default of one per
+    core (docs/backends.md has the figures). TensorFlow and JAX are measured
+    fast as they are.
     """
     _current().limit_cpu_threads()
 

@@ -3,7 +3,7 @@
 from iris_keras.backend.generator import training_feed
 
 PACKAGES = ("jax", "jaxlib")
-JIT_COMPILE = True  # op by op, JAX is ten times slower: 16 s against 1.4 s with XLA
+JIT_COMPILE = True  # op by op, JAX is many times slower (docs/backends.md)
 MAX_STEPS_PER_EXECUTION = None
 CACHES_LOGITS = False
 

@@ -1,7 +1,7 @@
 """The TensorFlow backend's answers (see `iris_keras.backend`)."""
 
 PACKAGES = ("tensorflow",)
-JIT_COMPILE = False  # XLA costs about 0.5 s of compilation here and saves nothing
+JIT_COMPILE = False  # XLA costs its compilation here and saves nothing (docs/backends.md)
 MAX_STEPS_PER_EXECUTION = None  # any number of batches per compiled call
 CACHES_LOGITS = True  # Keras's sigmoid and softmax keep their logits on the output tensor
 

@@ -19,7 +19,7 @@ reports the spread (`docs/study.md`):
   markdown summary and the page's block, the figure;
 - `progress`: one tick per finished run.
 
-`iris-keras study` runs it; it imports the article's steps and the product's
-atomic files and folder lock (`iris_keras.app`), and nothing imports it but
-the command line.
+`iris-keras study` runs it; it imports the article's steps and the atomic
+files, folder lock and page blocks of `iris_keras.common`, never the product
+(`iris_keras.app`), and nothing imports it but the command line.
 """

@@ -4,7 +4,7 @@ A stacked model (`stacked`) trains K runs at once. Copy k gets exactly what
 its own run gets from `run_variant`:
 
 - its data: `split_for(recipe)`, the training split cut into its own
-  per-epoch shuffles (`batches.epoch_batches`, as `training_batches` cuts
+  per-epoch shuffles (`batches.epoch_batches`, as `train.training_feed` cuts
   them);
 - its standardization: the mean and variance of its own training split, as
   `build_model`'s `Normalization` layer computes them; a run on raw
@@ -145,7 +145,7 @@ def _stack_pairs(pairs):
 def stacked_batches(copies, *, batch_size, epochs):
     """Every training batch of the K runs: `(x (batch, K, 4), y (batch, K, classes))`.
 
-    Copy k's batch is the batch `training_batches` feeds its own run: its
+    Copy k's batch is the batch `train.training_feed` feeds its own run: its
     own training split in its own epoch order, cut the same way. Copies of a
     stack have as many training samples, so their batches stack.
 

@@ -94,7 +94,7 @@ def run_task_on_worker(task, time_limit):
 
 def _set_up_worker():
     from iris_keras import backend
-    from iris_keras.app.machine import select_device
+    from iris_keras.common.machine import select_device
 
     backend.quiet_logger()
     select_device("cpu")

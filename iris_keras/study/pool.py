@@ -154,8 +154,8 @@ def init_worker():
     parent's backend.
     """
     from iris_keras import backend
-    from iris_keras.app.machine import select_device
     from iris_keras.backend import quiet
+    from iris_keras.common.machine import select_device
 
     quiet.install()  # the backend's start-up lines stay out of the parent's terminal
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -15,8 +15,8 @@ alone:
 
 from pathlib import Path
 
-from iris_keras.app import artifacts
-from iris_keras.app.pages import write_block
+from iris_keras.common import artifacts
+from iris_keras.common.pages import write_block
 from iris_keras.study.plot import plot_study
 from iris_keras.study.provenance import provenance
 from iris_keras.study.statistics import RELIABLE_ACCURACY, meets_criterion, summarize

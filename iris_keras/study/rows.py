@@ -2,16 +2,14 @@
 
 A run that failed (it raised, diverged, passed its time limit, or its
 worker died) is a row too: its figures are empty and `error` says what
-happened, in one line; a rerun of the study retries those runs only. A
-`study.csv` written before the `error` column existed is read as runs
-without errors.
+happened, in one line; a rerun of the study retries those runs only.
 """
 
 import csv
 import io
 from pathlib import Path
 
-from iris_keras.app import artifacts
+from iris_keras.common import artifacts
 from iris_keras.errors import IrisKerasError
 from iris_keras.study.variants import recipe_config
 
@@ -33,16 +31,14 @@ COLUMNS = (
     "error",
 )
 # What a run measures; empty in the row of a failed run.
-FIGURES = ("test_accuracy", "test_loss", "epoch_to_0.95", "dead_units", "collapsed")
-# The columns before `error` existed: such files are still read (and resumed).
-LEGACY_COLUMNS = COLUMNS[:-1]
+MEASURED = ("test_accuracy", "test_loss", "epoch_to_0.95", "dead_units", "collapsed")
 
 
 CSV_NAME = "study.csv"
 
 
-def run_row(variant, recipe, *, seconds, error=None, **figures):
-    """One run's row: the variant's and recipe's fields, the figures, the time, the error.
+def run_row(variant, recipe, *, seconds, error=None, **measured):
+    """One run's row: the variant's and recipe's fields, what it measured, its time, its error.
 
     Args:
         variant: the `Variant`.
@@ -50,7 +46,7 @@ def run_row(variant, recipe, *, seconds, error=None, **figures):
         seconds: the run's wall time.
         error: what went wrong, one line, or `None` for a finished run.
             Defaults to `None`.
-        **figures: the values of `FIGURES`; missing ones are `None`.
+        **measured: the values of `MEASURED`; missing ones are `None`.
 
     Returns:
         A dict with the keys of `COLUMNS`, in order.
@@ -64,7 +60,7 @@ def run_row(variant, recipe, *, seconds, error=None, **figures):
         "seed": recipe.seed,
         "epochs": recipe.epochs,
         "config": recipe_config(recipe),
-        **{key: figures.get(key) for key in FIGURES},
+        **{key: measured.get(key) for key in MEASURED},
         "seconds": seconds,
         "error": error,
     }
@@ -97,7 +93,7 @@ def read_rows(path):
         return []
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) not in (COLUMNS, LEGACY_COLUMNS):
+        if tuple(reader.fieldnames or ()) != COLUMNS:
             raise IrisKerasError(
                 f"Received an invalid study file, expected the columns {', '.join(COLUMNS)}. "
                 f"Received: {path} with columns {', '.join(reader.fieldnames or ())}. "

@@ -27,8 +27,8 @@ import time
 from datetime import UTC, datetime
 
 from iris_keras import backend
-from iris_keras.app import artifacts
-from iris_keras.app.machine import library_versions
+from iris_keras.common import artifacts
+from iris_keras.common.machine import library_versions
 from iris_keras.errors import check_positive_float, check_positive_int
 from iris_keras.seeding import DEFAULT_SEED
 from iris_keras.study.progress import Progress
@@ -40,9 +40,8 @@ from iris_keras.study.variants import study_variants
 
 FIRST_SEED = DEFAULT_SEED
 DEFAULT_SEEDS = 10
-# One worker per core by default. Measured on the README's 2-core machine,
-# shared with other jobs: 32 runs of 100 epochs took 98 s on 1 worker and
-# 59 s on 2; 48 runs, 184 s and 116 s. The rows are identical either way.
+# One worker per core by default: each worker trains its own tasks, and the
+# rows are identical whatever the number of workers.
 DEFAULT_WORKERS = (
     len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 )
@@ -186,7 +185,7 @@ def _run_grid(output_dir, seed_list, epochs, workers, variants, progress_stream,
 
 def _new_session(workers, how):
     """This session's record in `study.json`: when, how, where, with what."""
-    from iris_keras.app.machine import cpu_description
+    from iris_keras.common.machine import cpu_description
 
     return {
         "started": _now(),

@@ -27,7 +27,7 @@ from iris_keras import backend
 from iris_keras.batches import steps_per_epoch
 from iris_keras.study.copies import gather_copies, stacked_batches
 from iris_keras.study.measures import ACCURACY_TARGET, first_epoch_reaching
-from iris_keras.study.rows import FIGURES, run_row
+from iris_keras.study.rows import MEASURED, run_row
 from iris_keras.study.stacked_measures import backend_array, diverged_epoch, stack_figures
 
 
@@ -149,7 +149,7 @@ def fit_stacked(runs, *, epochs=None, callbacks=()):
         )
         bad_epoch = diverged_epoch(history["loss"][:, copy])
         if bad_epoch is not None:
-            values = dict.fromkeys(FIGURES)
+            values = dict.fromkeys(MEASURED)
             values["error"] = (
                 f"DivergedError: Training diverged at epoch {bad_epoch}: the loss became "
                 f"{history['loss'][bad_epoch - 1, copy]}. Try a smaller learning rate "

@@ -9,11 +9,11 @@ import time
 
 import keras
 
-from iris_keras.app.artifacts import sha256_of
 from iris_keras.app.cli import main
-from iris_keras.app.folder_lock import LOCK_NAME, holder
 from iris_keras.app.loading import load_test_split
 from iris_keras.app.outputs import ARTIFACTS
+from iris_keras.common.artifacts import sha256_of
+from iris_keras.common.folder_lock import LOCK_NAME, holder
 from iris_keras.evaluate import evaluate_model
 from tests.support.helpers import FEW_EPOCHS, train_command
 

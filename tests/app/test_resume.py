@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iris_keras.app import artifacts
 from iris_keras.app.backup import EpochBackup, restore_backup
 from iris_keras.app.outputs import ARTIFACTS
 from iris_keras.app.run import BACKUP_DIR, train_recipe
+from iris_keras.common import artifacts
 from iris_keras.errors import DivergedError, IrisKerasError
 from iris_keras.recipes import build_for, get_recipe, split_for
 from tests.support.helpers import train_command

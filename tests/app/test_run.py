@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from iris_keras.app import outputs
-from iris_keras.app.artifacts import sha256_of
 from iris_keras.app.loading import load_test_split
 from iris_keras.app.outputs import ARTIFACTS
+from iris_keras.common.artifacts import sha256_of
 from iris_keras.evaluate import evaluate_model
 from iris_keras.recipes import build_for, split_for
 from tests.support.helpers import FEW_EPOCHS

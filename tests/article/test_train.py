@@ -2,13 +2,14 @@ import keras
 import numpy as np
 import pytest
 
-from iris_keras.batches import epoch_permutation
+from iris_keras.backend import generator
+from iris_keras.batches import epoch_orders, epoch_permutation
 from iris_keras.compile import compile_model
 from iris_keras.datasets import iris
 from iris_keras.errors import DivergedError, UsageError
 from iris_keras.model import build_model
 from iris_keras.seeding import set_seed
-from iris_keras.train import fit_model, training_batches, training_feed
+from iris_keras.train import fit_model, training_feed
 from tests.support.helpers import shared
 
 
@@ -37,6 +38,12 @@ def test_validation_metrics_equal_evaluate(data):
     scores = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
     assert history.history["val_loss"][-1] == pytest.approx(scores["loss"], rel=1e-5)
     assert history.history["val_accuracy"][-1] == pytest.approx(scores["accuracy"])
+
+
+def training_batches(x, y, *, batch_size, seed, epochs, initial_epoch=0):
+    """The batches `training_feed` must hold, as NumPy arrays: each epoch's permutation, cut."""
+    orders = epoch_orders(len(x), seed=seed, epochs=epochs, initial_epoch=initial_epoch)
+    return generator.training_feed(x, y, orders, batch_size=batch_size)
 
 
 def test_batches_feed_each_epochs_permutation(data):

@@ -12,7 +12,7 @@ import pytest
 
 from iris_keras.errors import IrisKerasError, UsageError
 from iris_keras.study import runner as study_runner
-from iris_keras.study.rows import COLUMNS, FIGURES, read_rows, write_rows
+from iris_keras.study.rows import COLUMNS, MEASURED, read_rows, write_rows
 from iris_keras.study.runner import run_study
 from iris_keras.study.variants import Variant, recipe_config
 
@@ -105,7 +105,7 @@ def test_an_interrupted_study_keeps_its_finished_runs_and_resumes(tmp_path, monk
 def test_rows_round_trip_through_the_csv_exactly(tmp_path):
     rows = [_row(variant, seed, 100) for variant in VARIANTS for seed in (42, 43)]
     rows[0]["test_accuracy"] = 0.9666666388511658  # a float32 accuracy, kept to the last bit
-    rows[1].update(dict.fromkeys(FIGURES), error="WorkerDied: the worker process exited (-9)")
+    rows[1].update(dict.fromkeys(MEASURED), error="WorkerDied: the worker process exited (-9)")
     write_rows(tmp_path / "study.csv", rows)
     assert read_rows(tmp_path / "study.csv") == rows
     assert read_rows(tmp_path / "missing.csv") == []
@@ -176,7 +176,7 @@ def test_columns_are_the_issues_per_run_record():
 def test_a_worker_leaves_ctrl_c_to_the_parent_and_runs_on_the_cpu(monkeypatch):
     import signal
 
-    from iris_keras.app import machine as device
+    from iris_keras.common import machine as device
     from iris_keras.study import pool
 
     devices = []
@@ -224,8 +224,8 @@ def test_rows_of_variants_the_study_does_not_name_come_last(tmp_path, executed):
 
 
 def test_a_study_holds_its_folder_under_its_own_command(tmp_path, monkeypatch, capsys):
-    from iris_keras.app import folder_lock
     from iris_keras.app.cli import main
+    from iris_keras.common import folder_lock
 
     seen = []
 
@@ -251,7 +251,7 @@ def test_a_failed_run_is_recorded_counted_and_the_only_one_a_rerun_retries(tmp_p
             calls.append(sorted((variant.name, seed) for variant, seed in task.runs))
             rows = [_row(variant, seed, task.epochs) for variant, seed in task.runs]
             if len(calls) == 1:
-                rows[0].update(dict.fromkeys(FIGURES), error="TimeoutError: too long")
+                rows[0].update(dict.fromkeys(MEASURED), error="TimeoutError: too long")
             yield rows
 
     monkeypatch.setattr(study_runner, "_execute", one_fails)
@@ -279,7 +279,7 @@ def test_a_study_with_failed_runs_exits_1_and_says_how_to_retry(tmp_path, monkey
     def all_fail(tasks, *, workers, how):
         for task in tasks:
             yield [
-                {**_row(v, s, task.epochs), **dict.fromkeys(FIGURES), "error": "WorkerDied: 9"}
+                {**_row(v, s, task.epochs), **dict.fromkeys(MEASURED), "error": "WorkerDied: 9"}
                 for v, s in task.runs
             ]
 
@@ -310,14 +310,3 @@ def test_the_study_passes_how_it_runs_to_its_tasks(tmp_path, monkeypatch):
     ]
     sessions = json.loads((tmp_path / "b" / "study.json").read_text())["sessions"]
     assert (sessions[0]["mode"], sessions[0]["scheduler"]) == ("per-run", "x:1")
-
-
-def test_a_csv_written_before_the_error_column_is_read_and_resumed(tmp_path, executed):
-    rows = [_row(VARIANTS[0], 42, 3)]
-    header = ",".join(COLUMNS[:-1])
-    values = ",".join("" if rows[0][key] is None else str(rows[0][key]) for key in COLUMNS[:-1])
-    (tmp_path / "study.csv").write_text(f"{header}\n{values}\n")
-    assert read_rows(tmp_path / "study.csv") == rows
-    run_study(tmp_path, seeds=1, epochs=3, variants=VARIANTS)
-    assert executed == [[("multiclass-raw-16x8", 42)]]
-    assert (tmp_path / "study.csv").read_text().splitlines()[0].endswith(",seconds,error")

@@ -5,7 +5,7 @@ import pytest
 
 from iris_keras.errors import UsageError
 from iris_keras.study import measures, stacked
-from iris_keras.study.rows import COLUMNS, FIGURES
+from iris_keras.study.rows import COLUMNS, MEASURED
 from iris_keras.study.tasks import Task, _deadline, plan_tasks, run_task
 from iris_keras.study.variants import Variant, study_variants
 
@@ -53,7 +53,7 @@ def test_a_task_that_raises_fails_each_of_its_runs_with_the_error(monkeypatch):
         ("article-setosa-raw-4x3", 43, "RuntimeError: out of memory"),
     ]
     assert all(tuple(row) == COLUMNS and row["epochs"] == 2 for row in rows)
-    assert all(row[key] is None for row in rows for key in FIGURES)
+    assert all(row[key] is None for row in rows for key in MEASURED)
 
 
 def test_one_failing_run_of_per_run_tasks_is_its_own_failure(monkeypatch):

@@ -50,7 +50,7 @@ def train_command(output, *extra, recipe="multiclass", epochs, seed):
 
 HOLDER_SCRIPT = """
 import sys
-from iris_keras.app.folder_lock import hold
+from iris_keras.common.folder_lock import hold
 with hold(sys.argv[1], command="a holder in a test"):
     print("held", flush=True)
     sys.stdin.read()

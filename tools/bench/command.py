@@ -108,7 +108,7 @@ def _study(seeds, per_run_seeds, repeats, results_dir):
 
 def _keep(block, path):
     """Prints a measured `block` and writes it to `path`, for `make docs-update` to publish."""
-    from iris_keras.app.artifacts import write_text
+    from iris_keras.common.artifacts import write_text
 
     print(block)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -94,7 +94,7 @@ def measure_study(seeds, per_run_seeds, repeats=3):
 def render_study(measured):
     """The markdown table of `measure_study`."""
     from iris_keras import backend
-    from iris_keras.app.machine import cpu_description
+    from iris_keras.common.machine import cpu_description
 
     stacked, per_run = measured["stacked"], measured["per_run"]
     scale = stacked[2] / per_run[2]

@@ -10,7 +10,7 @@ import platform
 import statistics
 from pathlib import Path
 
-from iris_keras.app.pages import write_block
+from iris_keras.common.pages import write_block
 from iris_keras.errors import IrisKerasError
 from tools.bench.contenders import EPOCHS
 
@@ -22,7 +22,7 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 def render_table(rows, processes, repeats, *, epochs=EPOCHS):
     """The markdown table of one bench run, as `bench-<backend>.md` holds it."""
     from iris_keras import backend
-    from iris_keras.app.machine import cpu_description, library_versions
+    from iris_keras.common.machine import cpu_description, library_versions
 
     versions = library_versions()
     backend_versions = " ".join(f"{name} {version}" for name, version in backend.versions().items())

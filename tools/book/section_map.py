@@ -19,7 +19,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from iris_keras.app.pages import replace_block
+from iris_keras.common.pages import replace_block
 
 SECTIONS_FILE = "docs/sections.toml"
 GLOSSARY_FILE = "docs/glossary.toml"

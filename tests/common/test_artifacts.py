@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from iris_keras.app import artifacts
+from iris_keras.common import artifacts
 from iris_keras.errors import IrisKerasError
 
 

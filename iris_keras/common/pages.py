@@ -14,7 +14,7 @@ a file, atomically. Only explicit commands write pages (`make docs-update`,
 
 from pathlib import Path
 
-from iris_keras.app.artifacts import write_text
+from iris_keras.common.artifacts import write_text
 from iris_keras.errors import IrisKerasError
 
 

@@ -186,7 +186,7 @@ def claim_output_dir(path, *, command=None):
         IrisKerasError: as `prepare_output_dir`.
         FolderBusyError: another process is writing the folder.
     """
-    from iris_keras.app import folder_lock
+    from iris_keras.common import folder_lock
 
     path = prepare_output_dir(path)
     with folder_lock.hold(path, command=command):

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from iris_keras import backend
-from iris_keras.app.machine import cpu_description, select_device
+from iris_keras.common.machine import cpu_description, select_device
 from iris_keras.errors import IrisKerasError, UsageError
 
 
@@ -59,7 +59,7 @@ def test_the_cpu_is_described_by_model_and_cores():
 
 
 def test_without_proc_cpuinfo_the_cpu_is_named_by_the_platform(monkeypatch):
-    from iris_keras.app import machine as device
+    from iris_keras.common import machine as device
 
     def no_cpuinfo(*args, **kwargs):
         raise OSError(2, "No such file or directory")
@@ -73,7 +73,7 @@ def test_without_proc_cpuinfo_the_cpu_is_named_by_the_platform(monkeypatch):
 def test_the_cpu_is_named_by_proc_cpuinfo(monkeypatch):
     import io
 
-    from iris_keras.app import machine as device
+    from iris_keras.common import machine as device
 
     cpuinfo = "processor\t: 0\nmodel name\t: AMD EPYC 7B13: 64-Core\nflags\t: fpu\n"
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from iris_keras.app import artifacts, folder_lock
 from iris_keras.app.cli import main
-from iris_keras.app.folder_lock import HOLDER_NAME, LOCK_NAME, FolderBusyError, hold, holder
+from iris_keras.common import artifacts, folder_lock
+from iris_keras.common.folder_lock import HOLDER_NAME, LOCK_NAME, FolderBusyError, hold, holder
 from tests.support.helpers import cli_command, folder_snapshot, held_by_another_process
 
 # Holds the lock without writing its record, as a holder does for a moment after locking.
@@ -24,7 +24,7 @@ sys.stdin.read()
 # Holds the lock until killed.
 HOLD_FOREVER = """
 import sys, time
-from iris_keras.app.folder_lock import hold
+from iris_keras.common.folder_lock import hold
 with hold(sys.argv[1]):
     print("held", flush=True)
     time.sleep(600)

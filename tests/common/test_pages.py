@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from iris_keras.app.pages import replace_block, write_block
+from iris_keras.common.pages import replace_block, write_block
 from iris_keras.errors import IrisKerasError
 
 MARKERS = {"start": "<!-- b:start -->", "end": "<!-- b:end -->"}
