@@ -1,5 +1,8 @@
 # iris-keras: `make train` and `make test` are all the set-up a fresh machine needs.
 PYTHON ?= python3
+# The oldest Python the project accepts: pyproject.toml's requires-python, the version
+# `make lock` resolves every lock for (tests/setup/test_locks.py checks the three agree).
+PYTHON_FLOOR := 3.11
 # The Keras backend: tensorflow (the reference, default), jax or torch. Each has its own
 # environment and locks, and the jax and torch ones hold no TensorFlow:
 # `make train BACKEND=jax` uses .venv-jax, synced to requirements/jax.txt.
@@ -75,7 +78,7 @@ TENSORBOARD_PORT ?= 6006
 TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
-.PHONY: help install git-filters train study test test-fast test-notebooks lint format notebooks lab
+.PHONY: help install git-filters train study test test-all test-fast test-notebooks lint format notebooks lab
 .PHONY: book tensorboard bench bench-study docs-update lock wheelhouse clean mutate mutate-survivors mutation-report
 
 # `make help`: the targets under their `##@ group` headers, in this file's order, aligned.
@@ -127,7 +130,16 @@ tensorboard: $(LEARN) ## TensorBoard on 127.0.0.1:6006 for runs/ (train --tensor
 
 ##@ run: train, test and keep the environment
 
+# One line, before anything is created, when $(PYTHON) is missing or older than the floor.
+comma := ,
+PYTHON_GOAL = make $(or $(firstword $(MAKECMDGOALS)),install)
+define check_python
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: no Python at PYTHON=$(PYTHON); iris-keras needs Python >= $(PYTHON_FLOOR). Pass one: $(PYTHON_GOAL) PYTHON=/path/to/python3" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= ($(subst .,$(comma),$(PYTHON_FLOOR)),) else "make: " + sys.executable + " is Python " + sys.version.split()[0] + "; iris-keras needs Python >= $(PYTHON_FLOOR). Pass another: $(PYTHON_GOAL) PYTHON=/path/to/python3")'
+endef
+
 $(UV): requirements/uv.txt
+	$(check_python)
 	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check $(PIP_SOURCES) \
 		--require-hashes --no-deps --requirement requirements/uv.txt
@@ -137,7 +149,7 @@ $(UV): requirements/uv.txt
 # each file checked against its hash; whatever else is installed is removed. Then the
 # project itself, editable, without dependencies (setuptools comes from the lock).
 define sync
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "iris-keras needs Python >= 3.11, found " + sys.version.split()[0])'
+	$(check_python)
 	test -x $(BIN)/python || $(UV) venv --quiet --python $(PYTHON) $(VENV)
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(UV_SOURCES) $(call lock_of,$(BACKEND),$(1))
 	$(UV) pip install --quiet --python $(BIN)/python $(UV_SOURCES) --no-deps --no-build-isolation --editable .
@@ -166,15 +178,25 @@ train: $(RUNTIME) ## train the article's recipe, then the corrected one (artifac
 	$(BIN)/iris-keras train --recipe article
 	$(BIN)/iris-keras train --recipe multiclass
 
-test: $(DEV) ## lint, then the whole test suite, notebooks included
-	$(MAKE) --no-print-directory lint
-	$(BIN)/python -m pytest -n $(WORKERS) --durations=15
+# The tiers (pyproject.toml's markers): `make test` is offline and leaves out the tests
+# that download, drive Chromium, build the whole book or run for minutes; `make test-all`
+# (CI) runs every one of them.
+OFFLINE_TIER := not slow and not network and not browser and not book
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS)
 
-test-fast: $(DEV) ## the suite without the slow tests (full runs, notebooks)
-	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
+test: $(DEV) ## lint, then every offline test, notebooks included (about 5 min on 2 cores)
+	$(MAKE) --no-print-directory lint
+	$(PYTEST) -m "$(OFFLINE_TIER)" --durations=15
+
+test-all: $(DEV) ## lint, then every test: + slow, network, browser (Chromium) and the whole book
+	$(MAKE) --no-print-directory lint
+	$(PYTEST) --durations=25
+
+test-fast: $(DEV) ## the offline tests without the notebooks: the inner loop
+	$(PYTEST) -m "$(OFFLINE_TIER) and not notebook"
 
 test-notebooks: $(DEV) ## run every notebook as a test, in a fresh kernel of BACKEND's environment
-	$(BIN)/python -m pytest -n $(WORKERS) tests/article/test_notebooks.py
+	$(PYTEST) -m notebook tests/article/test_notebooks.py
 
 # JupyterLab adds the kernel's language_info when it saves; git stores none of it. What
 # `nbstripout --install` writes, but the command is tools/setup/nbstripout, which takes
@@ -267,7 +289,7 @@ mutation-report: $(DEV) ## rewrites tracked docs/developers/mutation.md from mut
 
 # `make lock` re-resolves every backend's locks (BACKEND=jax: that one's only), keeping
 # each pin the lock already has unless pyproject.toml rules it out (UPGRADE=1: newest
-# versions). Universal locks (markers for every OS and Python >= 3.11.5 the wheels cover)
+# versions). Universal locks (markers for every OS and every Python >= PYTHON_FLOOR the wheels cover)
 # with every file's hash and a note of why each package is there. The dev lock first,
 # constrained for jax and torch by TensorFlow's, so the three environments share every
 # version they share; then learn and runtime, constrained by their dev lock, so no layer
@@ -278,14 +300,14 @@ COMPILE = $(UV) pip compile --quiet --universal --generate-hashes $(UV_SOURCES) 
 	pyproject.toml --group build
 
 define lock_backend
-	$(COMPILE) --python-version 3.11.5 --extra $(1) --extra study --group dev \
+	$(COMPILE) --python-version $(PYTHON_FLOOR) --extra $(1) --extra study --group dev \
 		$(if $(filter tensorflow,$(1)),,--constraint requirements/tensorflow-dev.txt) \
 		$(if $(filter torch,$(1)),--overrides requirements/torch-overrides.in) \
 		--custom-compile-command "make lock BACKEND=$(1)" --output-file $(call lock_of,$(1),dev)
-	$(COMPILE) --python-version 3.11.5 --extra $(1) --group learn --constraint $(call lock_of,$(1),dev) \
+	$(COMPILE) --python-version $(PYTHON_FLOOR) --extra $(1) --group learn --constraint $(call lock_of,$(1),dev) \
 		$(if $(filter torch,$(1)),--overrides requirements/torch-overrides.in) \
 		--custom-compile-command "make lock BACKEND=$(1)" --output-file $(call lock_of,$(1),learn)
-	$(COMPILE) --python-version 3.11 --extra $(1) --constraint $(call lock_of,$(1),dev) \
+	$(COMPILE) --python-version $(PYTHON_FLOOR) --extra $(1) --constraint $(call lock_of,$(1),dev) \
 		$(if $(filter torch,$(1)),--overrides requirements/torch-overrides.in) \
 		--custom-compile-command "make lock BACKEND=$(1)" --output-file $(call lock_of,$(1),runtime)
 

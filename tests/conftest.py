@@ -54,3 +54,10 @@ def book(request):
     from tests.support.book import build_book
 
     return build_book(request.config)
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that reads the built book builds it (`make book`): it is a `book` test."""
+    for item in items:
+        if "book" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.book)

@@ -59,7 +59,7 @@ def execute(notebook, *, cwd):
     return client.execute()
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 @pytest.mark.parametrize("path", RUNNABLE, ids=[path.name for path in RUNNABLE])
 def test_notebook_runs_in_a_fresh_kernel(path):
     import nbformat
@@ -75,7 +75,7 @@ def test_notebook_runs_in_a_fresh_kernel(path):
     assert stderr == [], f"{path.name} printed to stderr: {stderr}"
 
 
-@pytest.mark.slow
+@pytest.mark.notebook
 def test_the_kernel_is_this_environments_python(tmp_path):
     import nbformat
 

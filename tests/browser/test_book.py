@@ -49,7 +49,6 @@ def anchors(page):
     return set(re.findall(r'\bid="([^"]+)"', page.read_text(encoding="utf-8")))
 
 
-@pytest.mark.slow
 @pytest.mark.browser
 def test_every_page_of_the_book_reads_offline(chromium, book):
     names = {page.relative_to(BOOK).as_posix() for page in book}

@@ -119,7 +119,6 @@ def violations(name, results):
     return lines
 
 
-@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_meets_wcag_21_aa(chromium, site, scheme):
@@ -148,7 +147,6 @@ def test_every_page_meets_wcag_21_aa(chromium, site, scheme):
     assert len(summary_checked) >= 3, summary_checked
 
 
-@pytest.mark.slow
 @pytest.mark.browser
 def test_the_pages_are_english_and_their_chinese_is_marked_chinese(chromium, site):
     base, names = site
@@ -164,7 +162,6 @@ def test_the_pages_are_english_and_their_chinese_is_marked_chinese(chromium, sit
     assert marked_pages >= len(names) // 2  # the sidebar alone holds the article's titles
 
 
-@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 1400])
 def test_every_table_fits_the_column_or_scrolls_by_keyboard(chromium, site, width):

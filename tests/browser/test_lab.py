@@ -114,7 +114,6 @@ def git_status():
 TEST_NAME = "test_lab_runs_a_notebook_on_the_projects_kernel_and_saving_leaves_git_clean"
 
 
-@pytest.mark.slow
 @pytest.mark.browser
 def test_lab_runs_a_notebook_on_the_projects_kernel_and_saving_leaves_git_clean(chromium, tmp_path):
     port, log = free_port(), tmp_path / "lab.log"

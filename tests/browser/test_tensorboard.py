@@ -21,7 +21,6 @@ STARTUP_SECONDS = 120
 SCALARS = {"epoch_loss", "epoch_accuracy"}
 
 
-@pytest.mark.slow
 @pytest.mark.browser
 def test_tensorboard_serves_the_runs_scalars(chromium, tmp_path):
     runs = tmp_path / "runs"

@@ -143,3 +143,20 @@ def test_pre_commit_runs_the_locked_ruff_and_nbstripout():
     for tool in ("ruff", "nbstripout"):
         pinned = re.findall(rf"\b{tool}==(\S+?)['\"\]]", config)
         assert pinned and set(pinned) == dev[tool], f".pre-commit-config.yaml: {tool} {pinned}"
+
+
+def declared_floor():
+    """The oldest Python pyproject.toml accepts, e.g. `"3.11"` for `>=3.11`."""
+    import tomllib
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    match = re.fullmatch(r">=\s*([\d.]+)", declared["project"]["requires-python"])
+    assert match, declared["project"]["requires-python"]
+    return match.group(1)
+
+
+def test_the_makefile_locks_and_checks_at_the_floor_pyproject_declares():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(rf"^PYTHON_FLOOR := {re.escape(declared_floor())}$", makefile, re.M)
+    compiles = re.findall(r"\$\(COMPILE\) (--python-version \S+)", makefile)
+    assert compiles and set(compiles) == {"--python-version $(PYTHON_FLOOR)"}

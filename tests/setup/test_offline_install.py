@@ -23,7 +23,7 @@ BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
 PROJECT = ("Makefile", "pyproject.toml", "README.md", "LICENSE", "requirements", "iris_keras")
 BASE_PYTHON = sys._base_executable  # has pip; this environment's Python (uv's) has none
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.network
 
 
 def no_network_prefix():

@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.network
 
 
 def readme_route():

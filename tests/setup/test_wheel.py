@@ -63,7 +63,7 @@ def test_the_wheel_holds_the_package_and_its_license(tmp_path):
     check_contents(build_wheel(sys.executable, tmp_path))
 
 
-@pytest.mark.slow
+@pytest.mark.network  # pip downloads that setuptools
 def test_the_declared_setuptools_floor_builds_the_wheel(tmp_path):
     requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"][
         "requires"

@@ -18,6 +18,7 @@ GROUPS = {
         "install",
         "train",
         "test",
+        "test-all",
         "test-fast",
         "test-notebooks",
         "git-filters",
