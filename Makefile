@@ -1,5 +1,7 @@
 # iris-keras: `make train` and `make test` are all the set-up a fresh machine needs.
 PYTHON ?= python3
+comma := ,
+space := $(subst ,, )
 # The oldest Python the project accepts: pyproject.toml's requires-python, the version
 # `make lock` resolves every lock for (tests/setup/test_locks.py checks the three agree).
 PYTHON_FLOOR := 3.11
@@ -15,6 +17,13 @@ ifeq ($(BACKEND),all)
 ifneq ($(filter-out lock wheelhouse,$(or $(MAKECMDGOALS),help)),)
 $(error Received BACKEND=all for make $(MAKECMDGOALS), expected tensorflow, jax or torch (all is for make lock and make wheelhouse))
 endif
+endif
+# A variable given on the command line that no target reads is a typo (make train EPOCH=5):
+# refused in one line. The accepted ones are this file's `?=` variables and PYTHON_FLOOR.
+ACCEPTED := $(sort PYTHON_FLOOR $(shell sed -n 's/^\(export \)\{0,1\}\([A-Z_]*\) ?=.*/\2/p' $(firstword $(MAKEFILE_LIST))))
+UNKNOWN := $(strip $(foreach name,$(.VARIABLES),$(if $(filter command line,$(origin $(name))),$(filter-out $(ACCEPTED),$(name)))))
+ifneq ($(UNKNOWN),)
+$(error Received $(foreach name,$(UNKNOWN),$(name)=$($(name))), which no target reads; expected one of $(subst $(space),$(comma) ,$(ACCEPTED)))
 endif
 VENV := $(if $(filter tensorflow,$(BACKEND)),.venv,.venv-$(BACKEND))
 BIN := $(VENV)/bin
@@ -79,7 +88,7 @@ TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
 .PHONY: help install git-filters train study test test-all test-fast test-notebooks lint format notebooks lab
-.PHONY: book tensorboard bench bench-study docs-update lock wheelhouse clean mutate mutate-survivors mutation-report
+.PHONY: book tensorboard bench bench-study docs-update docs-study lock wheelhouse clean clean-all mutate mutate-survivors mutation-report
 
 # `make help`: the targets under their `##@ group` headers, in this file's order, aligned.
 help:
@@ -123,6 +132,10 @@ book: $(LEARN) ## the offline HTML book of the whole tutorial, built into build/
 notebooks: $(LEARN) ## run every notebook top to bottom in a fresh iris-keras kernel, one line each
 	$(BIN)/python -m pytest tests/article/test_notebooks.py -k fresh_kernel -n $(WORKERS) -v --no-header -p no:cacheprovider
 
+study: $(RUNTIME) ## the seed study: 16 variants x STUDY_SEEDS seeds, trained afresh into runs/BACKEND/study/, with a progress bar
+	rm -f runs/$(BACKEND)/study/study.csv runs/$(BACKEND)/study/study.json
+	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) --output runs/$(BACKEND)/study
+
 # TensorBoard comes with the tensorflow extra: Keras writes its logs on TensorFlow only.
 tensorboard: $(LEARN) ## TensorBoard on 127.0.0.1:6006 for runs/ (train --tensorboard)
 	@test -x $(BIN)/tensorboard || { echo "TensorBoard is in the TensorFlow environment only: make tensorboard BACKEND=tensorflow" >&2; exit 1; }
@@ -131,7 +144,6 @@ tensorboard: $(LEARN) ## TensorBoard on 127.0.0.1:6006 for runs/ (train --tensor
 ##@ run: train, test and keep the environment
 
 # One line, before anything is created, when $(PYTHON) is missing or older than the floor.
-comma := ,
 PYTHON_GOAL = make $(or $(firstword $(MAKECMDGOALS)),install)
 define check_python
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: no Python at PYTHON=$(PYTHON); iris-keras needs Python >= $(PYTHON_FLOOR). Pass one: $(PYTHON_GOAL) PYTHON=/path/to/python3" >&2; exit 1; }
@@ -174,9 +186,28 @@ $(DEV): $(call lock_of,$(BACKEND),dev) pyproject.toml | $(UV)
 install: | $(UV) ## sync BACKEND's environment to its lock exactly (LAYER=runtime|learn|dev; WHEELHOUSE=folder: offline)
 	$(call sync,$(LAYER))
 
-train: $(RUNTIME) ## train the article's recipe, then the corrected one (artifacts in runs/)
-	$(BIN)/iris-keras train --recipe article
-	$(BIN)/iris-keras train --recipe multiclass
+# `make train EPOCHS=20 LEARNING_RATE=0.05`: the options of `iris-keras train`, for each
+# recipe of RECIPES; ARGS passes any other (ARGS="--units 8,4 --quiet"). A run with other
+# settings than its recipe's goes to a folder of its own (docs/cli.md).
+RECIPES ?= article multiclass
+EPOCHS ?=
+BATCH_SIZE ?=
+LEARNING_RATE ?=
+MOMENTUM ?=
+UNITS ?=
+SEED ?=
+ARGS ?=
+TRAIN_OPTIONS = $(if $(EPOCHS),--epochs $(EPOCHS)) $(if $(BATCH_SIZE),--batch-size $(BATCH_SIZE)) \
+	$(if $(LEARNING_RATE),--learning-rate $(LEARNING_RATE)) $(if $(MOMENTUM),--momentum $(MOMENTUM)) \
+	$(if $(UNITS),--units $(UNITS)) $(if $(SEED),--seed $(SEED)) $(ARGS)
+
+define train_one
+	$(BIN)/iris-keras train --recipe $(1) $(strip $(TRAIN_OPTIONS))
+
+endef
+
+train: $(RUNTIME) ## train the article's recipe, then the corrected one (runs/); EPOCHS=, LEARNING_RATE=, MOMENTUM=, BATCH_SIZE=, UNITS=, SEED=, ARGS=
+	$(foreach recipe,$(RECIPES),$(call train_one,$(recipe)))
 
 # The tiers (pyproject.toml's markers): `make test` is offline and leaves out the tests
 # that download, drive Chromium, build the whole book or run for minutes; `make test-all`
@@ -245,15 +276,21 @@ wheelhouse: ## download every wheel BACKEND's locks need (BACKEND=all; LAYER=run
 		"Offline: make install BACKEND=... LAYER=$(WHEELHOUSE_LAYER) WHEELHOUSE=$(WHEELHOUSE_DIR)"
 
 # An older git filter ran from one environment's Python: it goes with that environment.
-clean: ## remove BACKEND's environment, runs and caches
+clean: ## remove BACKEND's environment, its runs (runs/BACKEND/) and its book and notebook cache; other backends' are kept
 	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(abspath $(VENV))/'; then \
 		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
-	rm -rf $(VENV) runs build *.egg-info .pytest_cache .ruff_cache .hypothesis mutants
+	rm -rf $(VENV) runs/$(BACKEND) $(BOOK) $(BOOK)-src build/.jupyter_cache-$(BACKEND) build/mutation-$(BACKEND)
+
+clean-all: ## remove every environment, every run, the whole build/ and the tools' caches
+	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(CURDIR)/.venv'; then \
+		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
+	rm -rf $(foreach backend,$(BACKENDS),$(if $(filter tensorflow,$(backend)),.venv,.venv-$(backend))) $(TOOLS)
+	rm -rf runs build *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis mutants
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 ##@ maintain: rewrite tracked files (docs/, the locks); for the project's maintainers
 
-study: $(RUNTIME) ## rewrites tracked docs/study*/ (and docs/study.md on TF): the seed study of every variant
+docs-study: $(RUNTIME) ## rewrites tracked docs/study*/ (and docs/study.md on TF): the published seed study, resumed
 	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) \
 		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme docs/study.md,--output docs/study-$(BACKEND))
 
@@ -273,12 +310,12 @@ docs-update: $(DEV) ## rewrites tracked docs/speed.md (SPEED_PAGE): its bench bl
 # Modules for `make mutate` (paths); empty: every core module (hours on 2 cores).
 MODULES ?=
 SAMPLE ?= 25
-SEED ?= 0
+MUTANT_SEED ?= 0
 JOBS ?= 2
 FRESH ?=
 
-mutate: $(DEV) ## rewrites tracked docs/developers/mutation.*: mutmut on SAMPLE mutants a module (MODULES, JOBS, FRESH=1)
-	$(BIN)/python -m tools.mutation run $(if $(SAMPLE),--sample $(SAMPLE) --seed $(SEED)) \
+mutate: $(DEV) ## rewrites tracked docs/developers/mutation.*: mutmut on SAMPLE mutants a module (MODULES, MUTANT_SEED, JOBS, FRESH=1)
+	$(BIN)/python -m tools.mutation run $(if $(SAMPLE),--sample $(SAMPLE) --seed $(MUTANT_SEED)) \
 		--jobs $(JOBS) $(if $(FRESH),--fresh) $(MODULES)
 
 mutate-survivors: $(DEV) ## rewrites tracked docs/developers/mutation.*: only MODULES' survivors again (after adding tests)

@@ -1,7 +1,7 @@
 """The seed study's report: a markdown summary, its figure, and the study page's block.
 
 Everything here is computed from the rows of `study.csv` and `study.json`,
-so `make study` can regenerate docs/study.md's results from the recorded runs
+so `make docs-study` can regenerate docs/study.md's results from the recorded runs
 alone:
 
 - `summary_markdown`: the per-variant table (`statistics.summarize`), the

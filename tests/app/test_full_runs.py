@@ -14,7 +14,7 @@ from iris_keras.app.run import train_recipe
 from iris_keras.recipes import get_recipe
 from tests.support.readme import readme_results
 
-# Thresholds from the seed study (`make study`; rows in docs/study/study.csv,
+# Thresholds from the seed study (`make docs-study`; rows in docs/study/study.csv,
 # table in docs/study.md). Seed 42, the one these tests train, is
 # the study's first seed, and the study's run is this run (same numbers).
 # - article: rows `article-virginica-std-4x3`, seeds 42-61: at or above 0.9

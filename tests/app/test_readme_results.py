@@ -1,7 +1,7 @@
 """The README's results table holds the seed-42 runs of every backend, as recorded.
 
 Each backend's seed study (`docs/study/`, `docs/study-jax/`,
-`docs/study-torch/`, committed and rewritten by `make study`) trains the
+`docs/study-torch/`, committed and rewritten by `make docs-study`) trains the
 recipes exactly as `make train` does, seed 42 first; its `study.csv` keeps
 each run's test accuracy and loss. The README's figures must be those rows,
 rounded as printed. The confusion matrices, which the study does not keep,

@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUPS = {
-    "learn": ["lab", "book", "notebooks", "tensorboard"],
+    "learn": ["lab", "book", "notebooks", "study", "tensorboard"],
     "run": [
         "install",
         "train",
@@ -26,9 +26,10 @@ GROUPS = {
         "format",
         "wheelhouse",
         "clean",
+        "clean-all",
     ],
     "maintain": [
-        "study",
+        "docs-study",
         "bench",
         "bench-study",
         "docs-update",
