@@ -16,7 +16,7 @@ that file and the verdicts of `docs/developers/mutation-equivalent.toml`: a muta
 survives is either listed there as equivalent, with its reason, or counted
 as a survivor that a test still has to kill. A mutant that survived an
 earlier run and is killed now is named with the test that kills it, which
-this module records as a pytest plugin (`-p iris_keras.mutation`) in the
+this module records as a pytest plugin (`-p tools.mutation.runner`) in the
 mutmut children. Not part of `make test`: NumPy and the standard library only.
 """
 
