@@ -1,4 +1,4 @@
-"""Same seed, same numbers: two training processes give identical weights on the CPU."""
+"""Same seed, same numbers: a fresh process and this one give identical weights on the CPU."""
 
 import json
 import subprocess
@@ -8,7 +8,7 @@ import pytest
 
 from iris_keras.errors import UsageError
 from iris_keras.seeding import initializer_seeds, set_seed
-from tests.support.helpers import train_command
+from tests.support.helpers import train_arguments, train_command
 
 
 def test_set_seed_makes_numpy_and_keras_repeat():
@@ -32,13 +32,17 @@ def _train(output):
 
 
 def test_two_processes_same_seed_identical_weights_and_metrics(tmp_path):
+    """`iris-keras train` in a fresh process, and the same command in this test process,
+    which has run other tests before: whatever ran before, the seed decides every number."""
     import keras
 
-    runs = [tmp_path / "first", tmp_path / "second"]
-    processes = [_train(run) for run in runs]
-    for process in processes:
-        _, stderr = process.communicate(timeout=300)
-        assert process.returncode == 0, stderr
+    from iris_keras.app.cli import main
+
+    runs = [tmp_path / "fresh", tmp_path / "here"]
+    process = _train(runs[0])
+    assert main(train_arguments(runs[1], epochs=5, seed=7)) == 0
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
     weights = [keras.models.load_model(run / "model.keras").get_weights() for run in runs]
     for first, second in zip(*weights, strict=True):
         np.testing.assert_array_equal(first, second)

@@ -29,23 +29,16 @@ def cli_command(*args):
     return [sys.executable, "-m", "iris_keras", *map(str, args)]
 
 
+def train_arguments(output, *extra, recipe="multiclass", epochs, seed):
+    """The arguments of a quiet CPU `iris-keras train` into `output`, as strings."""
+    arguments = ["train", "--recipe", recipe, "--epochs", epochs, "--seed", seed]
+    arguments += ["--output", output, "--quiet", "--device", "cpu", *extra]
+    return [str(argument) for argument in arguments]
+
+
 def train_command(output, *extra, recipe="multiclass", epochs, seed):
-    """The command line of a quiet CPU `iris-keras train` into `output`."""
-    return cli_command(
-        "train",
-        "--recipe",
-        recipe,
-        "--epochs",
-        epochs,
-        "--seed",
-        seed,
-        "--output",
-        output,
-        "--quiet",
-        "--device",
-        "cpu",
-        *extra,
-    )
+    """The command line of a quiet CPU `iris-keras train` into `output`, in a fresh process."""
+    return cli_command(*train_arguments(output, *extra, recipe=recipe, epochs=epochs, seed=seed))
 
 
 HOLDER_SCRIPT = """

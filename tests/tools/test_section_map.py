@@ -24,7 +24,7 @@ from tools.book import section_map
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 README_ZH = (ROOT / section_map.README_ZH).read_text(encoding="utf-8")
-# The English figures live in the book's pages that `make docs-study` and the errata tests keep true.
+# The English figures live in the book's pages, kept true by `make docs-study` and the errata tests.
 STUDY_PAGE = (ROOT / "docs" / "study.md").read_text(encoding="utf-8")
 ERRATA_PAGE = (ROOT / "docs" / "errata.md").read_text(encoding="utf-8")
 SECTIONS = section_map.load(ROOT / section_map.SECTIONS_FILE, "section")
