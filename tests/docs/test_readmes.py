@@ -29,18 +29,15 @@ def code_blocks(text):
     """Each fenced block's lines, `#` comments and trailing blanks removed (comments are prose)."""
     blocks = []
     for block in re.findall(r"^```[^\n]*\n(.*?)^```", text, flags=re.M | re.S):
-        lines = [
-            re.sub(r"\s+#(?![^'\"]*['\"]).*$", "", line).rstrip() for line in block.splitlines()
-        ]
+        lines = [re.sub(r"\s+#\s.*$", "", line).rstrip() for line in block.splitlines()]
         blocks.append([line for line in lines if line and not line.startswith("#")])
     return blocks
 
 
 def links(text):
-    return sorted(
-        {target for target in re.findall(r"\]\(([^)\s]+)\)", text)}
-        - {"README.md", "README.zh-CN.md"}
-    )
+    """The pages a text links to; anchors within the README are in its own language."""
+    targets = set(re.findall(r"\]\(([^)\s#][^)\s]*)\)", text))
+    return sorted(targets - {"README.md", "README.zh-CN.md"})
 
 
 def tables(text):
