@@ -82,6 +82,8 @@ napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 
 html_theme = "sphinx_book_theme"
+# The theme's templates this book overrides: the search button, named by the text it shows.
+templates_path = ["_templates"]
 html_title = "iris-keras"
 html_theme_options = {
     "show_navbar_depth": 1,
