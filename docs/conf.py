@@ -95,7 +95,8 @@ html_theme_options = {
 # we take its files, not its Sphinx hook (which is not declared safe for parallel builds).
 _MATHJAX_PACKAGE = Path(importlib.util.find_spec("sphinx-mathjax-offline").origin).parent
 html_static_path = [str(_MATHJAX_PACKAGE / "static"), "_static"]
-# The book's few CSS rules for WCAG 2.1 AA: tables that fit, legible model summaries.
+# The book's few CSS rules for WCAG 2.1 AA: tables that fit, code that wraps, legible
+# model summaries.
 html_css_files = ["iris-keras.css"]
 html_show_sourcelink = False
 html_last_updated_fmt = None

@@ -20,7 +20,8 @@ reader reads it in Chinese; code and program output are not prose.
 
 At 1,280 and 1,400 px wide, every table fits the reading column; the one
 table too wide for any column (the mutation page's counts) scrolls, in a
-container the keyboard can reach.
+container the keyboard can reach. At 1,280 px, no line of code runs out of
+its block: code cells, outputs and code blocks wrap (`docs/_static/iris-keras.css`).
 """
 
 import pytest
@@ -89,6 +90,14 @@ return [...document.querySelectorAll("article table")].map((table) => {
     focusable: box.tabIndex >= 0,
   };
 });
+"""
+
+# Every code block, code cell and output whose text is wider than its block.
+MEASURE_CODE = """
+return [...document.querySelectorAll("article pre")].map((pre) => ({
+  line: pre.innerText.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), ""),
+  overflow: pre.scrollWidth - pre.clientWidth,
+})).filter((pre) => pre.overflow > 1);
 """
 
 
@@ -197,3 +206,17 @@ def test_every_table_fits_the_column_or_scrolls_by_keyboard(chromium, site, widt
             elif not (table["scrolls"] and table["focusable"]):
                 problems.append(f"{where} and cannot be scrolled by keyboard")
     assert problems == []
+
+
+@pytest.mark.browser
+def test_every_line_of_code_wraps_or_fits(chromium, site):
+    base, names = site
+    chromium.set_window_size(1280, 1000)
+    problems, blocks = [], 0
+    for name in names:
+        chromium.get(f"{base}/{name}")
+        blocks += len(chromium.find_elements("css selector", "article pre"))
+        for code in chromium.execute_script(MEASURE_CODE):
+            problems.append(f"{name}: {code['line'][:60]!r} overflows by {code['overflow']} px")
+    assert problems == []
+    assert blocks >= 100  # the notebooks' cells and outputs were among them
