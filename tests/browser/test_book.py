@@ -4,7 +4,8 @@ For every page of the built book we assert what a reader without a network
 would see: nothing requested from the network, no raw TeX left in the text,
 every formula typeset by the bundled MathJax, every image loaded and
 described by its alt text, and every internal link pointing at a page (and
-anchor) that exists.
+anchor) that exists. No file of the book names a path of the machine that
+built it.
 """
 
 import re
@@ -13,10 +14,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests.support.book import pages
 from tests.support.browser import requested_urls
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "build" / "book"
+# Absolute paths of a machine: the places a build runs in on Linux, macOS and Windows.
+MACHINE_PATHS = [b"/tmp/", b"/home/", b"/root/", b"/Users/", b"/work/", b"C:\\"]
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 RAW_TEX = re.compile(r"\\(d?frac|partial|sum|cdot|delta|hat|mathbf|left|right|begin)\b|\$\$")
 
@@ -90,3 +94,26 @@ def test_every_page_of_the_book_reads_offline(chromium, book):
     # §3.2's restored chain rule is typeset, as are the other formula pages.
     assert math_on["notebooks/3.2-back-propagation.html"] >= 5
     assert sum(count > 0 for count in math_on.values()) >= 5
+
+
+def test_no_file_of_the_book_names_a_path_of_the_machine_that_built_it(book):
+    """What a reader can open: every page, its sources and images, the search index.
+
+    Not read: `.doctrees/` (Sphinx's own state between builds, never shown)
+    and `_static/`, the theme's and MathJax's files as their packages ship
+    them (MathJax's XSLT data names its author's folder, `file:///Users/…`).
+    """
+    paths = [*MACHINE_PATHS, str(ROOT).encode(), str(BOOK.resolve()).encode()]
+    shown = [
+        path
+        for path in BOOK.rglob("*")
+        if path.is_file() and not {".doctrees", "_static"} & set(path.relative_to(BOOK).parts)
+    ]
+    assert set(pages(book)) < set(shown)  # the pages, and more
+    problems = [
+        f"{path.relative_to(BOOK)}: {machine.decode()!r}"
+        for path in shown
+        for machine in paths
+        if machine in path.read_bytes()
+    ]
+    assert problems == []
