@@ -87,7 +87,7 @@ TENSORBOARD_PORT ?= 6006
 TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
-.PHONY: help install git-filters train study test test-all test-fast test-notebooks lint format notebooks lab
+.PHONY: help install git-filters train study test test-all test-fast test-notebooks axe lint format notebooks lab
 .PHONY: book tensorboard bench bench-study docs-update docs-study lock wheelhouse clean clean-all mutate mutate-survivors mutation-report
 
 # `make help`: the targets under their `##@ group` headers, in this file's order, aligned.
@@ -229,6 +229,18 @@ test-fast: $(DEV) ## the offline tests without the notebooks: the inner loop
 test-notebooks: $(DEV) ## run every notebook as a test, in a fresh kernel of BACKEND's environment
 	$(PYTEST) -m notebook tests/article/test_notebooks.py
 
+# axe-core for the book's accessibility test (tests/browser/test_book_accessibility.py):
+# npm's package, the version tools/axe/package-lock.json pins, installed by `npm ci`, which
+# checks the file against the lock's sha512 integrity; into tools/axe/node_modules (ignored
+# by git). The browser tests run this step; it downloads only when the lock changed.
+AXE := tools/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE) ## install the pinned axe-core the accessibility test runs (npm ci, checked against its sha512)
+
+$(AXE): tools/axe/package.json tools/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make axe: npm not found; install Node.js's npm (Debian: apt-get install npm)" >&2; exit 1; }
+	cd tools/axe && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 # JupyterLab adds the kernel's language_info when it saves; git stores none of it. What
 # `nbstripout --install` writes, but the command is tools/setup/nbstripout, which takes
 # nbstripout from whichever environment of this repository has it (or PATH): deleting or
@@ -279,13 +291,13 @@ wheelhouse: ## download every wheel BACKEND's locks need (BACKEND=all; LAYER=run
 clean: ## remove BACKEND's environment, its runs (runs/BACKEND/) and its book and notebook cache; other backends' are kept
 	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(abspath $(VENV))/'; then \
 		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
-	rm -rf $(VENV) runs/$(BACKEND) $(BOOK) $(BOOK)-src build/.jupyter_cache-$(BACKEND) build/mutation-$(BACKEND)
+	rm -rf $(VENV) runs/$(BACKEND) $(BOOK) $(BOOK)-src build/.jupyter_cache-$(BACKEND) build/.jupyter_cache-$(BACKEND).lock build/mutation-$(BACKEND)
 
 clean-all: ## remove every environment, every run, the whole build/ and the tools' caches
 	@if git config --get filter.nbstripout.clean 2>/dev/null | grep -qF '$(CURDIR)/.venv'; then \
 		git config --remove-section filter.nbstripout; git config --remove-section diff.ipynb; fi
 	rm -rf $(foreach backend,$(BACKENDS),$(if $(filter tensorflow,$(backend)),.venv,.venv-$(backend))) $(TOOLS)
-	rm -rf runs build *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis mutants
+	rm -rf runs build *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis mutants tools/axe/node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 ##@ maintain: rewrite tracked files (docs/, the locks); for the project's maintainers

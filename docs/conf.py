@@ -13,10 +13,8 @@ anything from the network (`tests/browser/test_book.py` checks it).
 """
 
 import importlib.util
-import json
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +25,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import iris_keras  # noqa: E402
 from iris_keras.backend.quiet import import_keras  # noqa: E402
+from tools.book.cache import book_notebooks, cache_path, current_backend  # noqa: E402
 
 import_keras()  # autodoc imports the package: no backend start-up lines
 
@@ -41,6 +40,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "tools.book.language",  # the Chinese passages marked lang="zh-Hans" (WCAG 2.1, 3.1.2)
+    "tools.book.progress",  # what make book prints: the notebooks to execute, then n/N each
 ]
 # Pieces that pages {include}, not pages of their own.
 exclude_patterns = [
@@ -56,20 +56,19 @@ myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 
 # Notebooks: executed on the kernel their metadata names (iris-keras), cached
-# under build/.jupyter_cache-<backend> so a rebuild runs only the notebooks that changed.
-_BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
+# under build/.jupyter_cache-<backend> so a rebuild runs only the notebooks that changed;
+# the notebook tests store their executions there too (tools/book/cache.py).
+_BACKEND = current_backend()
 nb_execution_mode = "cache"
 # A notebook whose metadata names fewer backends (the §6 data-parallel one is
 # TensorFlow's) is shown without outputs in a book built on another backend.
+_EXECUTED = set(book_notebooks(_BACKEND))
 nb_execution_excludepatterns = [
     f"notebooks/{path.name}"
     for path in sorted((ROOT / "notebooks").glob("*.ipynb"))
-    if _BACKEND
-    not in json.loads(path.read_text(encoding="utf-8"))["metadata"]
-    .get("iris-keras", {})
-    .get("backends", [_BACKEND])
+    if path not in _EXECUTED
 ]
-nb_execution_cache_path = str(ROOT / "build" / f".jupyter_cache-{_BACKEND}")
+nb_execution_cache_path = str(cache_path(_BACKEND))
 nb_execution_timeout = 180
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
@@ -82,6 +81,8 @@ napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 
 html_theme = "sphinx_book_theme"
+# The theme's templates this book overrides: the search button, named by the text it shows.
+templates_path = ["_templates"]
 html_title = "iris-keras"
 html_theme_options = {
     "show_navbar_depth": 1,
@@ -93,7 +94,8 @@ html_theme_options = {
 # we take its files, not its Sphinx hook (which is not declared safe for parallel builds).
 _MATHJAX_PACKAGE = Path(importlib.util.find_spec("sphinx-mathjax-offline").origin).parent
 html_static_path = [str(_MATHJAX_PACKAGE / "static"), "_static"]
-# The book's few CSS rules for WCAG 2.1 AA: tables that fit, legible model summaries.
+# The book's few CSS rules for WCAG 2.1 AA: tables that fit, code that wraps, legible
+# model summaries.
 html_css_files = ["iris-keras.css"]
 html_show_sourcelink = False
 html_last_updated_fmt = None
@@ -103,23 +105,3 @@ mathjax_path = "mathjax/tex-svg.js"
 # Broken cross-references fail the build (`make book` runs sphinx with -W).
 nitpicky = False
 suppress_warnings = ["mystnb.unknown_mime_type"]
-
-_started = time.perf_counter()
-
-
-def _report_notebook(app, docname, source):
-    """One line per notebook as the book reads it: the executed notebooks' names and times."""
-    if docname.startswith("notebooks/"):
-        print(f"  {docname.removeprefix('notebooks/')}", flush=True)
-
-
-def _report_build(app, exception):
-    if exception is None:
-        pages = len(app.env.found_docs)
-        seconds = time.perf_counter() - _started
-        print(f"book: {pages} pages in {seconds:.0f} s -> {Path(app.outdir) / 'index.html'}")
-
-
-def setup(app):
-    app.connect("source-read", _report_notebook)
-    app.connect("build-finished", _report_build)

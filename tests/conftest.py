@@ -57,7 +57,12 @@ def book(request):
 
 
 def pytest_collection_modifyitems(config, items):
-    """A test that reads the built book builds it (`make book`): it is a `book` test."""
+    """A test that reads the built book builds it (`make book`): it is a `book` test, run last.
+
+    Last, so that the notebook tests have stored their executions in the book's
+    cache (`tools.book.cache`) when `make book` runs: it executes none of them again.
+    """
     for item in items:
         if "book" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.book)
+    items.sort(key=lambda item: item.get_closest_marker("book") is not None)

@@ -17,6 +17,13 @@ def test_terminal_styles_are_removed(capsys):
     assert capsys.readouterr().out == "ValueError: Input 0 of layer 'dense' is incompatible\n"
 
 
+def test_an_import_error_is_shown_without_the_path_of_this_machine(capsys):
+    with expect_error(ImportError, match="cannot import name 'nothing'"):
+        from iris_keras.datasets import nothing  # noqa: F401
+    printed = capsys.readouterr().out
+    assert printed == "ImportError: cannot import name 'nothing' from 'iris_keras.datasets'\n"
+
+
 def test_long_messages_are_shortened(capsys):
     with expect_error(ValueError, match="x"):
         raise ValueError("x" * 1000)

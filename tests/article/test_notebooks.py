@@ -3,37 +3,30 @@
 We execute with nbclient (already needed by nbconvert) rather than the
 nbmake plugin: it needs no extra pytest plugin, and it lets each test set the
 kernel, the working folder and the timeout. Each notebook asserts its own
-claims, so a notebook that runs is a notebook whose claims hold.
+claims, so a notebook that runs is a notebook whose claims hold. A notebook
+that ran clean is stored in the book's cache (`tools.book.cache`), so the
+book built after the tests (`make test-all`) shows its outputs without
+running it again.
 """
 
 import json
-import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from iris_keras.app.kernel import DISPLAY_NAME, KERNEL_NAME
+from tools.book import cache
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 
 
-def backends_of(path):
-    """The Keras backends a notebook runs on: all three, unless its metadata names fewer.
-
-    `tf.distribute` (the §6 data-parallel notebook) exists on TensorFlow only;
-    such a notebook names its backends in `metadata["iris-keras"]["backends"]`
-    and says so in its introduction.
-    """
-    metadata = json.loads(path.read_text(encoding="utf-8"))["metadata"]
-    return metadata.get("iris-keras", {}).get("backends", ["tensorflow", "jax", "torch"])
-
-
-BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
-RUNNABLE = [path for path in NOTEBOOKS if BACKEND in backends_of(path)]
+BACKEND = cache.current_backend()
+RUNNABLE = cache.book_notebooks(BACKEND)  # the notebooks whose metadata names BACKEND
 # Each notebook runs in under a minute on this 2-core machine by itself
 # (docs/from-scratch.md); two run at once under `make test`, so a cell that
 # runs longer than 90 seconds has hung.
@@ -46,7 +39,9 @@ def execute(notebook, *, cwd):
     """Runs `notebook` (an `nbformat` node) in a fresh iris-keras kernel; returns it executed.
 
     The kernel is the one `make install` registers (`iris_keras.app.kernel`), as
-    JupyterLab and the book start it: no environment variable is set here.
+    JupyterLab and the book start it: no environment variable is set here. As
+    myst-nb runs it for the book, the cells get no timing metadata, so the book's
+    cache finds the executed notebook by its code (`tools.book.cache`).
     """
     from nbclient import NotebookClient
 
@@ -54,6 +49,7 @@ def execute(notebook, *, cwd):
         notebook,
         kernel_name=KERNEL_NAME,
         timeout=BUDGET_SECONDS,
+        record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
     )
     return client.execute()
@@ -65,7 +61,9 @@ def test_notebook_runs_in_a_fresh_kernel(path):
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
     executed = execute(notebook, cwd=path.parent)  # raises CellExecutionError on any failure
+    seconds = time.perf_counter() - started
     stderr = [
         "".join(output["text"])
         for cell in executed.cells
@@ -73,6 +71,7 @@ def test_notebook_runs_in_a_fresh_kernel(path):
         if output.get("name") == "stderr"
     ]
     assert stderr == [], f"{path.name} printed to stderr: {stderr}"
+    cache.store(executed, path, backend=BACKEND, seconds=seconds)
 
 
 @pytest.mark.notebook
@@ -91,7 +90,7 @@ def test_there_is_a_notebook_per_section():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
 def test_a_notebook_for_fewer_backends_says_which(path):
-    backends = backends_of(path)
+    backends = cache.backends_of(path)
     assert set(backends) <= {"tensorflow", "jax", "torch"} and backends
     if len(backends) < 3:
         introduction = sources(path, "markdown").split("## Setup")[0]

@@ -3,8 +3,8 @@
 `make book` rewrites `build/book-src/` and `build/book/`, so two test workers
 must not build it at once, nor one rebuild it while another reads it: the
 first test of a run that needs the book builds it under a file lock and
-records the run's id beside it; every later test of that run, in any
-worker, finds the record and reads the same build.
+records the run's id beside it, and what `make book` printed; every later
+test of that run, in any worker, finds the record and reads the same build.
 """
 
 import contextlib
@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BOOK = ROOT / "build" / "book"
 LOCK = ROOT / "build" / ".book-test.lock"
 BUILT_FOR = ROOT / "build" / ".book-test-run"
+PRINTED = ROOT / "build" / ".book-test-output"
 
 
 def run_id(config):
@@ -40,6 +41,7 @@ def build_book(config):
                 ["make", "--no-print-directory", "book"], cwd=ROOT, capture_output=True, text=True
             )
             assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+            PRINTED.write_text(built.stdout, encoding="utf-8")
             BUILT_FOR.write_text(this_run)
     return sorted(BOOK.rglob("*.html"))
 

@@ -21,6 +21,7 @@ GROUPS = {
         "test-all",
         "test-fast",
         "test-notebooks",
+        "axe",
         "git-filters",
         "lint",
         "format",
