@@ -8,8 +8,10 @@ errors, 1 for other failures, 130 when interrupted. `--debug` (or
 
 `train` and `study` are the one writer of their `--output` folder while they
 run (`folder_lock`): a second one on the same folder exits 1 at once, with a
-line naming the process that holds it. `evaluate` refuses a `model.keras`
-that the `metrics.json` beside it was not written with.
+line naming the process that holds it. `train` refuses a folder that holds a
+run of other settings unless `--overwrite` (`app.overwrite`). `evaluate`
+refuses a `model.keras` that the `metrics.json` beside it was not written
+with.
 
 The clock of `train`'s summary starts here, before the command imports
 anything heavy: its `elapsed` line counts the start-up a learner waits for.
@@ -98,7 +100,7 @@ def _train(args, command, started):
     )
     metrics = train_recipe(
         recipe,
-        output_dir=args.output or default_output_dir(recipe.name),
+        output_dir=args.output or default_output_dir(recipe),
         device=args.device,
         verbose=choose_verbose(quiet=args.quiet),
         fresh=args.fresh,
@@ -107,6 +109,7 @@ def _train(args, command, started):
         replicas=args.replicas,
         command=command,
         started=started,
+        overwrite=args.overwrite,
     )
     print(summary.training_summary(metrics))
     return 0 if metrics["reload_matches"] else 1

@@ -127,7 +127,8 @@ def _add_train(train):
     train.add_argument(
         "--output",
         metavar="FOLDER",
-        help="output folder (default: runs/<backend>/<recipe>, e.g. runs/tensorflow/article)",
+        help="output folder (default: runs/<backend>/<recipe>, then what differs from the "
+        "recipe's settings, e.g. runs/tensorflow/article, runs/tensorflow/article-epochs20-lr0.05)",
     )
     train.add_argument(
         "--device",
@@ -153,6 +154,12 @@ def _add_train(train):
         action="store_true",
         help="discard the backup of an interrupted run in --output instead of resuming it "
         "(default: off: resume it)",
+    )
+    train.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a run of other settings that --output holds, finished or interrupted "
+        "(default: off: refuse it; a run of the same settings is always replaced)",
     )
 
 
