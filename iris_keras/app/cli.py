@@ -120,13 +120,17 @@ def _evaluate(args):
     from iris_keras.app.loading import (
         check_model_matches_metrics,
         check_model_path,
+        load_test_split,
         load_trained_model,
     )
+    from iris_keras.evaluate import evaluate_model
 
     check_model_path(args.model)
     check_model_matches_metrics(args.model)
     model = load_trained_model(args.model)
-    print(summary.evaluation_summary(args.model, model))
+    (x_test, y_test), names = load_test_split(args.model, model)
+    scores = evaluate_model(model, x_test, y_test, class_names=names)
+    print(summary.evaluation_summary(args.model, scores, names))
     return 0
 
 
