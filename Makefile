@@ -258,8 +258,8 @@ clean: ## remove BACKEND's environment, runs and caches
 
 ##@ maintain: rewrite tracked files (docs/, the locks); for the project's maintainers
 
-study: $(RUNTIME) ## rewrites tracked docs/study*/ (and docs/study.md on TF): the seed study of every variant
-	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) \
+study: $(RUNTIME) ## rewrites tracked docs/study*/, docs/study.md (TF) and iris_keras/study/reference.json: the seed study of every variant
+	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) --reference iris_keras/study/reference.json \
 		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme docs/study.md,--output docs/study-$(BACKEND))
 
 bench: $(DEV) ## time the naive listing against ours; writes runs/bench/ only (tracked files untouched)

@@ -261,6 +261,13 @@ def _add_study(study):
         "of PAGE (default: no page)",
     )
     study.add_argument(
+        "--reference",
+        metavar="FILE",
+        help="also write the shipped recipes' test accuracies, this backend's entry, into "
+        "FILE: the reference train and evaluate place a run among (make study: "
+        "iris_keras/study/reference.json) (default: no file)",
+    )
+    study.add_argument(
         "--backend",
         type=_choice("backend", BACKENDS),
         help="the Keras backend of every run; it must be installed here (make study "

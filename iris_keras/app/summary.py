@@ -1,8 +1,18 @@
 """The short text summaries the `iris-keras` command prints after training and evaluating."""
 
 
-def training_summary(metrics):
-    """The end-of-training summary: scores, the reload check, backend, device, seed, time."""
+def training_summary(metrics, *, standing=None):
+    """The end-of-training summary: scores, the reload check, backend, device, seed, time.
+
+    Args:
+        metrics: the run's metrics, as `train_recipe` returns them.
+        standing: where the test accuracy falls among the seed study's
+            recorded seeds, one line (`study.reference.standing`), or `None`
+            to leave it out. Defaults to `None`.
+
+    Returns:
+        A `str`, one `label  value` line each.
+    """
     reload = (
         "identical (test loss and accuracy match exactly)"
         if metrics["reload_matches"]
@@ -18,6 +28,7 @@ def training_summary(metrics):
         f"recipe          {metrics['recipe']}",
         f"test accuracy   {metrics['test_accuracy']:.4f}",
         f"test loss       {metrics['test_loss']:.4f}",
+        *([f"seed study      {standing}"] if standing else []),
         f"reloaded model  {reload}",
         f"backend         {metrics['backend']} (Keras {metrics['versions']['keras']})",
         f"device          {metrics['device']}",
@@ -58,22 +69,24 @@ def _distribution_text(distribution):
     return text
 
 
-def evaluation_summary(model_path, scores, class_names):
+def evaluation_summary(model_path, scores, class_names, *, standing=None):
     """The summary of a saved model's evaluation on its test split.
 
     Args:
         model_path: the model file.
         scores: `evaluate_model`'s scores of the model on its test split.
         class_names: one name per class, in label order.
+        standing: as in `training_summary`. Defaults to `None`.
 
     Returns:
-        A `str`: the scores, each class's precision and recall,
+        A `str`: the scores, the standing, each class's precision and recall,
         then the confusion matrix (`confusion_text`).
     """
     lines = [
         f"model           {model_path}",
         f"test accuracy   {scores['test_accuracy']:.4f}",
         f"test loss       {scores['test_loss']:.4f}",
+        *([f"seed study      {standing}"] if standing else []),
     ]
     for name in class_names:
         lines.append(

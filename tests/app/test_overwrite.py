@@ -116,3 +116,6 @@ def test_train_writes_its_own_folder_refuses_another_runs_and_overwrites_when_to
 
     assert main([*again, "--overwrite"]) == 0
     assert json.loads((own / "metrics.json").read_text())["epochs_run"] == 3
+    assert "seed study      no reference for epochs 3: the seed study ran epochs 100\n" in (
+        capsys.readouterr().out
+    )
