@@ -109,6 +109,11 @@ help:
 # JupyterLab reads overrides.json). The token is made here, so that make prints the one URL
 # to open; the port does not move (port_retries=0), so that URL is the server's.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+# Before anything is installed or printed, a busy port stops make in one line naming a free one.
+ifneq ($(filter lab,$(MAKECMDGOALS)),)
+LAB_PORT_BUSY := $(shell $(PYTHON) -m tools.lab --check-port $(HOST) $(LAB_PORT) 2>&1)
+$(if $(LAB_PORT_BUSY),$(error $(LAB_PORT_BUSY)))
+endif
 lab: $(LEARN) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open; prints the URL to open
 	@mkdir -p $(LAB_SETTINGS) && cp tools/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
 	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))') && \
@@ -302,8 +307,8 @@ clean-all: ## remove every environment, every run, the whole build/ and the tool
 
 ##@ maintain: rewrite tracked files (docs/, the locks); for the project's maintainers
 
-docs-study: $(RUNTIME) ## rewrites tracked docs/study*/ (and docs/study.md on TF): the published seed study, resumed
-	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) \
+docs-study: $(RUNTIME) ## rewrites tracked docs/study*/, docs/study.md (TF) and iris_keras/study/reference.json: the published seed study, resumed
+	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) --reference iris_keras/study/reference.json \
 		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme docs/study.md,--output docs/study-$(BACKEND))
 
 bench: $(DEV) ## time the naive listing against ours; writes runs/bench/ only (tracked files untouched)

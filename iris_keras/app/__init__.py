@@ -7,7 +7,9 @@ practitioner can rely on:
 - `cli`, `parser`: the `iris-keras` command (train, evaluate, predict, study);
 - `run`: one recipe trained end to end, the article's steps in order, with
   resume, distribution, TensorBoard and the reload check as named steps;
-- `outputs`: a run's files (model, history, metrics, figures) and its folder;
+- `outputs`: a run's files (model, history, metrics, figures) and its folder,
+  named after what differs from its recipe; `overwrite`: a folder holds one
+  experiment, and another run of other settings is refused (`--overwrite`);
 - `backup`: resume after a kill; `loading`: safe loading;
 - `distribute`, `cluster`: §6's data-parallel training (TensorFlow);
 - `summary`: the text the command prints; `epoch_lines`: one line per epoch in a log;

@@ -74,19 +74,23 @@ class EpochBackup(keras.callbacks.Callback):
                 old.unlink(missing_ok=True)
 
 
-def restore_backup(model, backup_dir, fingerprint):
+def restore_backup(model, backup_dir, fingerprint, *, overwrite=False):
     """Restores a compiled model from a backup, if there is one.
 
     Args:
         model: the compiled model of the run.
         backup_dir: the folder `EpochBackup` wrote.
         fingerprint: the run's description; it must equal the backup's.
+        overwrite: discard a backup of another run instead of refusing it.
+            Defaults to `False`.
 
     Returns:
-        `(initial_epoch, history)`: `(0, {})` when there is no backup.
+        `(initial_epoch, history)`: `(0, {})` when there is no backup, or
+        when a backup of another run was discarded.
 
     Raises:
-        IrisKerasError: the backup belongs to another run, or is unreadable.
+        IrisKerasError: the backup belongs to another run (and `overwrite`
+            is `False`), or is unreadable.
     """
     state_path = Path(backup_dir) / STATE_FILE
     if not state_path.is_file():
@@ -95,10 +99,13 @@ def restore_backup(model, backup_dir, fingerprint):
         state = json.loads(state_path.read_text(encoding="utf-8"))
         weights = Path(backup_dir) / state["weights"]
         if state["fingerprint"] != fingerprint:
+            if overwrite:
+                discard_backup(backup_dir)
+                return 0, {}
             raise IrisKerasError(
                 f"The output folder holds an unfinished run with other settings "
                 f"({state_path}). Rerun it with its own settings, choose another "
-                "--output, or pass --fresh to discard it."
+                "--output, or pass --overwrite (or --fresh) to discard it."
             )
         if not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
@@ -129,15 +136,17 @@ def discard_backup(backup_dir):
 def resume(model, backup_dir, recipe, strategy, options):
     """Puts an interrupted run's last finished epoch back into `model`, if there is one.
 
-    With `options.fresh`, an old backup is discarded instead. In a
-    multi-worker run every worker then takes the chief's weights and epoch.
+    With `options.fresh`, an old backup is discarded instead; with
+    `options.overwrite`, a backup of other settings is discarded, and one of
+    this run's settings resumed. In a multi-worker run every worker then
+    takes the chief's weights and epoch.
 
     Args:
         model: the run's compiled model, before training.
         backup_dir: the run's backup folder, `<output_dir>/.backup/`.
         recipe: the run's `Recipe`; a backup of other settings is refused.
         strategy: the run's `tf.distribute` strategy, or `None`.
-        options: the run's `RunOptions` (`fresh`, `verbose`).
+        options: the run's `RunOptions` (`fresh`, `overwrite`, `verbose`).
 
     Returns:
         `(backup, initial_epoch)`: the `EpochBackup` callback that keeps
@@ -148,7 +157,9 @@ def resume(model, backup_dir, recipe, strategy, options):
         discard_backup(backup_dir)
     fingerprint = recipe.as_dict()
     with strategy_scope(strategy):
-        initial_epoch, history = restore_backup(model, backup_dir, fingerprint)
+        initial_epoch, history = restore_backup(
+            model, backup_dir, fingerprint, overwrite=options.overwrite
+        )
     with lost_workers_reported(strategy):
         initial_epoch = sync_from_chief(strategy, model, initial_epoch)
     if initial_epoch and options.verbose != 0:

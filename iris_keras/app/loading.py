@@ -11,7 +11,6 @@ model's SHA-256 there), so that scores are never read against another run's
 model.
 """
 
-import contextlib
 import json
 import zipfile
 from pathlib import Path
@@ -124,9 +123,26 @@ def load_test_split(model_path, model):
             kwargs.pop("positive_class")
     else:
         kwargs = {"target": "onehot"}
-    metrics_path = Path(model_path).with_name("metrics.json")
-    if metrics_path.is_file():
-        with contextlib.suppress(ValueError, KeyError, TypeError):
-            kwargs = json.loads(metrics_path.read_text(encoding="utf-8"))["load_data"]
+    metrics = recorded_metrics(model_path)
+    if metrics is not None and isinstance(metrics.get("load_data"), dict):
+        kwargs = metrics["load_data"]
     _, (x_test, y_test) = iris.load_data(**kwargs)
     return (x_test, y_test), names
+
+
+def recorded_metrics(model_path):
+    """The `metrics.json` that `iris-keras train` wrote beside a model.
+
+    Args:
+        model_path: the model file.
+
+    Returns:
+        The metrics as a `dict`, or `None` when there is no readable
+        `metrics.json` beside the model.
+    """
+    path = Path(model_path).with_name("metrics.json")
+    try:
+        metrics = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return metrics if isinstance(metrics, dict) else None

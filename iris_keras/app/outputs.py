@@ -10,16 +10,22 @@
   artifact (`sha256`), written last;
 - `learning_curves.png` and `confusion_matrix.png`.
 
-By default the folder is `runs/<backend>/<recipe>/` (`default_output_dir`).
+By default the folder is `runs/<backend>/<run name>/` (`default_output_dir`):
+the recipe's name, then what differs from the recipe's defaults (`run_name`),
+so that a run with other settings never replaces another experiment's files.
 """
 
+import re
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from iris_keras import backend
 from iris_keras.common import artifacts
 from iris_keras.evaluate import evaluate_model
 from iris_keras.figures.training import plot_confusion_matrix, plot_learning_curves
+from iris_keras.recipes import RECIPES
 
 MODEL = "model.keras"
 
@@ -77,17 +83,24 @@ def write_artifacts(output_dir, history, metrics, recipe, *, started):
 
     `metrics["timings"]` gains `total_seconds`, from `started` (a
     `time.perf_counter()`; the command's start for the command line) until
-    every artifact but `metrics.json` is written.
+    every artifact but `metrics.json` is written. The figures' titles name
+    the run and its backend (`figure_title`).
     """
     import pandas as pd
 
     frame = pd.DataFrame(history)
     frame.insert(0, "epoch", range(1, len(frame) + 1))
     artifacts.write_csv(output_dir / "history.csv", frame)
-    artifacts.save_figure(output_dir / "learning_curves.png", plot_learning_curves(history))
+    title = figure_title(recipe, metrics["backend"])
+    artifacts.save_figure(
+        output_dir / "learning_curves.png",
+        plot_learning_curves(history, title=f"{title}: learning curves"),
+    )
     artifacts.save_figure(
         output_dir / "confusion_matrix.png",
-        plot_confusion_matrix(metrics["confusion_matrix"], recipe.class_names),
+        plot_confusion_matrix(
+            metrics["confusion_matrix"], recipe.class_names, title=f"{title}: confusion matrix"
+        ),
     )
     metrics["sha256"] = {
         name: artifacts.sha256_of(output_dir / name) for name in ARTIFACTS if name != METRICS
@@ -96,14 +109,89 @@ def write_artifacts(output_dir, history, metrics, recipe, *, started):
     artifacts.write_json(output_dir / METRICS, metrics)
 
 
-def default_output_dir(recipe_name, backend_name=None):
-    """`runs/<backend>/<recipe>`, the default output folder: each backend's runs apart.
+# How a run's folder name shows each setting that differs from its recipe's default,
+# in this order; any other setting shows as `<field>-<value>`, after these.
+NAME_PARTS: dict[str, Callable[[Any], str]] = {
+    "target": str,
+    "positive_class": str,
+    "validation": lambda value: f"val{value}",
+    "validation_size": lambda value: f"valsize{value!r}",
+    "standardize": lambda value: "std" if value else "raw",
+    "units": lambda value: "units" + "x".join(map(str, value)),
+    "epochs": lambda value: f"epochs{value}",
+    "batch_size": lambda value: f"batch{value}",
+    "learning_rate": lambda value: f"lr{value!r}",
+    "momentum": lambda value: f"momentum{value!r}",
+    "test_size": lambda value: f"testsize{value!r}",
+    "seed": lambda value: f"seed{value}",
+}
 
-    `make train BACKEND=jax` then writes `runs/jax/article/` and leaves the
-    TensorFlow run in `runs/tensorflow/article/` as it was.
+
+def run_name(recipe):
+    """A run's folder name: its recipe's name, then each setting that differs from it.
+
+    The recipe as shipped is its name alone; each setting that differs adds a
+    part, in the fixed order of `NAME_PARTS`: `epochs20`, `batch16`,
+    `lr0.05`, `momentum0.5`, `units16x8`, `raw` (unstandardized inputs), a
+    positive class by its species, `seed7`... Numbers are written as Python
+    writes them (`0.05`, `1e-05`), so two settings never share a name; a
+    character that is not a letter, a digit, `.` or `-` becomes `_`.
 
     Args:
-        recipe_name: the recipe, e.g. `"article"`.
+        recipe: the run's `Recipe`.
+
+    Returns:
+        A `str`, the same for the same settings.
+
+    Example:
+    >>> from iris_keras.recipes import get_recipe
+    >>> run_name(get_recipe("multiclass"))
+    'multiclass'
+    >>> run_name(get_recipe("multiclass", learning_rate=0.05, epochs=20))
+    'multiclass-epochs20-lr0.05'
+    >>> run_name(get_recipe("article", positive_class="setosa", standardize=False))
+    'article-setosa-raw'
+    """
+    shipped, settings = RECIPES[recipe.name].as_dict(), recipe.as_dict()
+    fields = [*NAME_PARTS, *(field for field in settings if field not in NAME_PARTS)]
+    differing = [
+        field for field in fields if field != "name" and settings[field] != shipped.get(field)
+    ]
+    return "-".join([recipe.name, *(_name_part(recipe, field) for field in differing)])
+
+
+def _name_part(recipe, field):
+    """The part of a folder name that shows one setting of `recipe`, filesystem-safe."""
+    value = getattr(recipe, field)
+    shown = NAME_PARTS[field](value) if field in NAME_PARTS else f"{field}-{value}"
+    return re.sub(r"[^\w.-]", "_", shown)
+
+
+def figure_title(recipe, backend_name):
+    """What a run's figures say they show: the run, what it tells apart, the backend.
+
+    Example:
+    >>> from iris_keras.recipes import get_recipe
+    >>> figure_title(get_recipe("article"), "tensorflow")
+    'article (virginica vs rest) on tensorflow'
+    >>> figure_title(get_recipe("multiclass", epochs=20), "jax")
+    'multiclass-epochs20 (3 classes) on jax'
+    """
+    names = recipe.class_names
+    target = f"{names[1]} vs rest" if len(names) == 2 else f"{len(names)} classes"
+    return f"{run_name(recipe)} ({target}) on {backend_name}"
+
+
+def default_output_dir(recipe, backend_name=None):
+    """`runs/<backend>/<run name>`, the default output folder of a run.
+
+    Each backend's runs are apart (`make train BACKEND=jax` writes
+    `runs/jax/article/` and leaves `runs/tensorflow/article/` as it was), and
+    so is each experiment: a run with other settings gets a folder named
+    after them (`run_name`).
+
+    Args:
+        recipe: the run's `Recipe`.
         backend_name: the backend's name. Defaults to the one Keras runs on,
             or will run on (`backend.configured()`, which imports nothing).
 
@@ -111,7 +199,10 @@ def default_output_dir(recipe_name, backend_name=None):
         A relative `pathlib.Path`.
 
     Example:
-    >>> default_output_dir("article", "jax").as_posix()
+    >>> from iris_keras.recipes import get_recipe
+    >>> default_output_dir(get_recipe("article"), "jax").as_posix()
     'runs/jax/article'
+    >>> default_output_dir(get_recipe("article", epochs=5), "tensorflow").as_posix()
+    'runs/tensorflow/article-epochs5'
     """
-    return Path("runs") / (backend_name or backend.configured()) / recipe_name
+    return Path("runs") / (backend_name or backend.configured()) / run_name(recipe)

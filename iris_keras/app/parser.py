@@ -127,7 +127,8 @@ def _add_train(train):
     train.add_argument(
         "--output",
         metavar="FOLDER",
-        help="output folder (default: runs/<backend>/<recipe>, e.g. runs/tensorflow/article)",
+        help="output folder (default: runs/<backend>/<recipe>, then what differs from the "
+        "recipe's settings, e.g. runs/tensorflow/article, runs/tensorflow/article-epochs20-lr0.05)",
     )
     train.add_argument(
         "--device",
@@ -153,6 +154,12 @@ def _add_train(train):
         action="store_true",
         help="discard the backup of an interrupted run in --output instead of resuming it "
         "(default: off: resume it)",
+    )
+    train.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a run of other settings that --output holds, finished or interrupted "
+        "(default: off: refuse it; a run of the same settings is always replaced)",
     )
 
 
@@ -252,6 +259,13 @@ def _add_study(study):
         metavar="PAGE",
         help="also rewrite the block between <!-- study:start --> and <!-- study:end --> "
         "of PAGE (default: no page)",
+    )
+    study.add_argument(
+        "--reference",
+        metavar="FILE",
+        help="also write the shipped recipes' test accuracies, this backend's entry, into "
+        "FILE: the reference train and evaluate place a run among (make study: "
+        "iris_keras/study/reference.json) (default: no file)",
     )
     study.add_argument(
         "--backend",

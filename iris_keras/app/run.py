@@ -14,10 +14,12 @@ them:
         save_and_reload(...)                  # model.keras, and the same scores again
         write_artifacts(...)
 
-It writes into one output folder, by default `runs/<backend>/<recipe>/`
-(`outputs.default_output_dir`), so that one backend's run never replaces
-another's: `model.keras`, `history.csv`, `metrics.json` and two figures
-(`iris_keras.app.outputs`).
+It writes into one output folder, by default `runs/<backend>/<run name>/`
+(`outputs.default_output_dir`: the recipe's name, then what differs from its
+defaults), so that one backend's run never replaces another's, nor one
+experiment another's: `model.keras`, `history.csv`, `metrics.json` and two
+figures (`iris_keras.app.outputs`). A folder that holds a finished run of
+other settings is refused unless `overwrite=True` (`app.overwrite`).
 
 Every file is written atomically, and only after training and evaluation
 succeeded, so a failed or interrupted run never replaces a good artifact;
@@ -29,7 +31,8 @@ While it trains, the run keeps the state of its last finished epoch in
 `<output>/.backup/`. Rerunning the same command after a kill resumes from
 there and ends with the same weights and metrics as a run that was never
 interrupted; a finished run removes the backup, and `fresh=True`
-(`--fresh`) discards an old one.
+(`--fresh`) discards an old one. A backup of other settings is refused, or
+discarded with `overwrite=True` (`--overwrite`).
 """
 
 import contextlib
@@ -44,6 +47,7 @@ from iris_keras.app.cluster import is_chief, lost_workers_reported
 from iris_keras.app.distribute import check_distribute, describe_strategy, make_strategy
 from iris_keras.app.epoch_lines import epoch_lines
 from iris_keras.app.outputs import MODEL, run_record, save_and_reload, write_artifacts
+from iris_keras.app.overwrite import check_replaceable, run_settings
 from iris_keras.common import artifacts
 from iris_keras.common.machine import library_versions, select_device
 from iris_keras.errors import DivergedError
@@ -67,6 +71,7 @@ class RunOptions:
     distribute: str = "none"
     replicas: int | None = None
     started: float | None = None
+    overwrite: bool = False
 
 
 def train_recipe(
@@ -82,6 +87,7 @@ def train_recipe(
     replicas=None,
     command=None,
     started=None,
+    overwrite=False,
 ):
     """Trains a recipe, evaluates it, saves and reloads the model, writes the artifacts.
 
@@ -115,12 +121,16 @@ def train_recipe(
         started: the `time.perf_counter()` the run's clock starts from: the
             command line passes the moment it started, so that the recorded
             time counts the start-up too. Defaults to this call's start.
+        overwrite: replace a run of other settings that `output_dir`
+            holds, finished (`metrics.json`) or interrupted (its backup).
+            Defaults to `False`: such a folder is refused.
 
     Returns:
         The metrics dict that is also written to `metrics.json`.
 
     Raises:
-        UsageError: a bad option.
+        UsageError: a bad option, or `output_dir` holds a finished run of
+            other settings and `overwrite` is `False`.
         IrisKerasError: a bad output folder or device, or a backup of
             another run in `output_dir`.
         FolderBusyError: another process is writing `output_dir`.
@@ -136,9 +146,12 @@ def train_recipe(
         distribute,
         replicas,
         started,
+        overwrite,
     )
     check_distribute(options.distribute, options.replicas)
     with one_writer(output_dir, options.distribute, command=command) as folder:
+        settings = run_settings(recipe, backend.configured())
+        check_replaceable(folder, settings, overwrite=options.overwrite)
         backend.name()  # imports Keras and its backend, now that the folder is ours
         return _train_in(folder, recipe, options, time.perf_counter())
 

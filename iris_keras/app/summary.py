@@ -1,8 +1,18 @@
 """The short text summaries the `iris-keras` command prints after training and evaluating."""
 
 
-def training_summary(metrics):
-    """The end-of-training summary: scores, the reload check, backend, device, seed, time."""
+def training_summary(metrics, *, standing=None):
+    """The end-of-training summary: scores, the reload check, backend, device, seed, time.
+
+    Args:
+        metrics: the run's metrics, as `train_recipe` returns them.
+        standing: where the test accuracy falls among the seed study's
+            recorded seeds, one line (`study.reference.standing`), or `None`
+            to leave it out. Defaults to `None`.
+
+    Returns:
+        A `str`, one `label  value` line each.
+    """
     reload = (
         "identical (test loss and accuracy match exactly)"
         if metrics["reload_matches"]
@@ -18,6 +28,7 @@ def training_summary(metrics):
         f"recipe          {metrics['recipe']}",
         f"test accuracy   {metrics['test_accuracy']:.4f}",
         f"test loss       {metrics['test_loss']:.4f}",
+        *([f"seed study      {standing}"] if standing else []),
         f"reloaded model  {reload}",
         f"backend         {metrics['backend']} (Keras {metrics['versions']['keras']})",
         f"device          {metrics['device']}",
@@ -58,21 +69,59 @@ def _distribution_text(distribution):
     return text
 
 
-def evaluation_summary(model_path, model):
-    """Evaluates a saved model on its test split and formats the result."""
-    from iris_keras.app.loading import load_test_split
-    from iris_keras.evaluate import evaluate_model
+def evaluation_summary(model_path, scores, class_names, *, standing=None):
+    """The summary of a saved model's evaluation on its test split.
 
-    (x_test, y_test), names = load_test_split(model_path, model)
-    scores = evaluate_model(model, x_test, y_test, class_names=names)
+    Args:
+        model_path: the model file.
+        scores: `evaluate_model`'s scores of the model on its test split.
+        class_names: one name per class, in label order.
+        standing: as in `training_summary`. Defaults to `None`.
+
+    Returns:
+        A `str`: the scores, the standing, each class's precision and recall,
+        then the confusion matrix (`confusion_text`).
+    """
     lines = [
         f"model           {model_path}",
         f"test accuracy   {scores['test_accuracy']:.4f}",
         f"test loss       {scores['test_loss']:.4f}",
+        *([f"seed study      {standing}"] if standing else []),
     ]
-    for name in names:
+    for name in class_names:
         lines.append(
             f"{name:<15} precision {scores['precision'][name]:.3f}  "
             f"recall {scores['recall'][name]:.3f}"
         )
+    return "\n".join([*lines, "", confusion_text(scores["confusion_matrix"], class_names)])
+
+
+def confusion_text(matrix, class_names):
+    """The confusion matrix as an aligned table: rows true classes, columns predicted.
+
+    Args:
+        matrix: counts, `matrix[true][predicted]`.
+        class_names: one name per class, in label order.
+
+    Returns:
+        A `str`: a title line, the header of predicted classes, a row per
+        true class.
+
+    Example:
+    >>> print(confusion_text([[19, 1], [0, 10]], ["not virginica", "virginica"]))
+    confusion matrix (rows: true class, columns: predicted)
+                   not virginica  virginica
+    not virginica             19          1
+    virginica                  0         10
+    """
+    first = max(len(name) for name in class_names)
+    widths = [
+        max(len(name), *(len(str(row[column])) for row in matrix))
+        for column, name in enumerate(class_names)
+    ]
+    header = "  ".join(f"{name:>{width}}" for name, width in zip(class_names, widths, strict=True))
+    lines = ["confusion matrix (rows: true class, columns: predicted)", f"{'':<{first}}  {header}"]
+    for name, row in zip(class_names, matrix, strict=True):
+        counts = "  ".join(f"{count:>{width}}" for count, width in zip(row, widths, strict=True))
+        lines.append(f"{name:<{first}}  {counts}")
     return "\n".join(lines)

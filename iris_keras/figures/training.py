@@ -7,12 +7,14 @@ work in scripts (no display needed) and show inline in notebooks.
 import numpy as np
 
 
-def plot_learning_curves(history):
+def plot_learning_curves(history, *, title=None):
     """Loss and accuracy per epoch, training against validation.
 
     Args:
         history: a mapping (a `History.history` dict or a DataFrame) with
             `loss`, `accuracy` and optionally `val_loss`, `val_accuracy`.
+        title: the figure's title, e.g. `"article (virginica vs rest) on
+            tensorflow: learning curves"`. Defaults to `None` (no title).
 
     Returns:
         A `Figure` with two panels.
@@ -20,6 +22,8 @@ def plot_learning_curves(history):
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(9, 3.5))
+    if title:
+        figure.suptitle(title)
     for axes, metric in zip(figure.subplots(1, 2), ("loss", "accuracy"), strict=True):
         values = np.asarray(history[metric])
         epochs = np.arange(1, len(values) + 1)
@@ -33,12 +37,13 @@ def plot_learning_curves(history):
     return figure
 
 
-def plot_confusion_matrix(matrix, class_names):
+def plot_confusion_matrix(matrix, class_names, *, title=None):
     """The confusion matrix as an annotated heat map.
 
     Args:
         matrix: counts, rows are true classes and columns predicted ones.
         class_names: one name per class.
+        title: the figure's title. Defaults to `None` (no title).
 
     Returns:
         A `Figure`.
@@ -47,6 +52,8 @@ def plot_confusion_matrix(matrix, class_names):
 
     matrix = np.asarray(matrix)
     figure = Figure(figsize=(4.5, 4))
+    if title:
+        figure.suptitle(title, wrap=True)
     axes = figure.subplots()
     axes.imshow(matrix, cmap="Blues")
     ticks = np.arange(len(class_names))

@@ -17,7 +17,10 @@ reports the spread (`docs/study.md`):
 - `rows`: `study.csv`, with each failed run's `error`;
 - `statistics`, `report`, `provenance`, `plot`: the per-variant table, the
   markdown summary and the page's block, the figure;
-- `progress`: one tick per finished run.
+- `progress`: one tick per finished run;
+- `reference`: the shipped recipes' recorded test accuracies, shipped in
+  the package (`reference.json`), and where a run falls among them
+  (`standing`, the `seed study` line of `train` and `evaluate`).
 
 `iris-keras study` runs it; it imports the article's steps and the atomic
 files, folder lock and page blocks of `iris_keras.common`, never the product

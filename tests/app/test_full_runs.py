@@ -60,13 +60,16 @@ def assert_readme_summary_is(metrics):
 
     What differs by machine and by run is taken from the block: the device,
     Keras's version and the three times. On TensorFlow, the backend the block
-    shows, every other line must be this run's, scores included; JAX and
-    PyTorch draw other weights from the same seed, so there the scores are
-    the block's too and the lines' form is what is checked.
+    shows, every other line must be this run's, scores included, and with
+    them where the run falls among the seed study's recorded seeds; JAX and
+    PyTorch draw other weights from the same seed, so there the scores and
+    that line are the block's too and the lines' form is what is checked.
     """
     from iris_keras import backend
     from iris_keras.app.outputs import default_output_dir
+    from iris_keras.app.overwrite import recorded_settings
     from iris_keras.app.summary import training_summary
+    from iris_keras.study.reference import standing
 
     block = README.read_text(encoding="utf-8").split(f"{README_MARK}\n```\n", 1)[1]
     shown = {line[:16].strip(): line[16:] for line in block.split("\n```", 1)[0].splitlines()}
@@ -75,13 +78,15 @@ def assert_readme_summary_is(metrics):
         "device": shown["device"],
         "versions": {"keras": re.search(r"\(Keras (\S+)\)", shown["backend"])[1]},
         "timings": {"total_seconds": total, "imports_seconds": imports, "fit_seconds": fit},
-        "output_dir": str(default_output_dir("article", "tensorflow")),
+        "output_dir": str(default_output_dir(get_recipe("article"), "tensorflow")),
     }
+    place = str(standing(recorded_settings(metrics), metrics["test_accuracy"]))
     if backend.name() != "tensorflow":
         taken |= {
             "backend": "tensorflow",
             "test_accuracy": float(shown["test accuracy"]),
             "test_loss": float(shown["test loss"]),
         }
-    printed = training_summary({**metrics, **taken}).split("\n")
+        place = shown["seed study"]
+    printed = training_summary({**metrics, **taken}, standing=place).split("\n")
     assert printed == [f"{label:<16}{value}" for label, value in shown.items()]

@@ -115,8 +115,20 @@ def test_backup_of_another_run_is_refused(recipe, tmp_path):
     assert str(error.value) == (
         "The output folder holds an unfinished run with other settings "
         f"({tmp_path / BACKUP_DIR / 'state.json'}). Rerun it with its own settings, choose "
-        "another --output, or pass --fresh to discard it."
+        "another --output, or pass --overwrite (or --fresh) to discard it."
     )
+
+
+def test_overwrite_discards_a_backup_of_another_run_and_resumes_its_own(recipe, tmp_path):
+    _half_run(recipe, tmp_path, fingerprint=recipe.as_dict())
+    other = get_recipe("article", epochs=5)
+    metrics = train_recipe(other, output_dir=tmp_path, verbose=0, overwrite=True)
+    assert metrics["resumed_from_epoch"] == 0 and metrics["epochs_run"] == 5
+    assert not (tmp_path / BACKUP_DIR).exists()
+
+    _half_run(recipe, tmp_path, fingerprint=recipe.as_dict())  # this run's own backup
+    metrics = train_recipe(recipe, output_dir=tmp_path, verbose=0, overwrite=True)
+    assert metrics["resumed_from_epoch"] == 2 and metrics["epochs_run"] == 4
 
 
 def test_fresh_discards_the_backup(recipe, tmp_path):
@@ -149,7 +161,7 @@ def test_divergence_stops_saves_nothing_and_keeps_the_old_model(tmp_path):
     with pytest.raises(
         DivergedError, match=r"diverged at epoch [12]:.*smaller learning rate.*3e\+38"
     ):
-        train_recipe(diverging, output_dir=tmp_path, verbose=0)
+        train_recipe(diverging, output_dir=tmp_path, verbose=0, overwrite=True)
     assert (tmp_path / "model.keras").read_bytes() == before
     assert json.loads((tmp_path / "metrics.json").read_text()) == good
     assert not (tmp_path / BACKUP_DIR).exists()

@@ -149,7 +149,9 @@ def test_each_backends_runs_have_their_own_default_folder():
     from pathlib import Path
 
     from iris_keras import backend
+    from iris_keras.recipes import get_recipe
 
-    assert outputs.default_output_dir("multiclass") == Path("runs", backend.name(), "multiclass")
-    folders = {outputs.default_output_dir("article", name) for name in backend.BACKENDS}
+    multiclass, article = get_recipe("multiclass"), get_recipe("article")
+    assert outputs.default_output_dir(multiclass) == Path("runs", backend.name(), "multiclass")
+    folders = {outputs.default_output_dir(article, name) for name in backend.BACKENDS}
     assert len(folders) == 3

@@ -20,6 +20,9 @@ ENVIRONMENTS = {"tensorflow": ".venv", "jax": ".venv-jax", "torch": ".venv-torch
 # Same weights, same batches, float32 on every backend: the backends' kernels may
 # add in another order, so results agree to rounding, not bit for bit.
 TOLERANCE = 1e-5
+# The command trains 2 epochs: its run has the folder of the article recipe with 2 epochs.
+EPOCHS = 2
+RUN = f"article-epochs{EPOCHS}"
 
 pytestmark = pytest.mark.slow
 
@@ -144,7 +147,7 @@ def trained_by_the_command(tmp_path_factory):
     found = pythons()
     folder = tmp_path_factory.mktemp("make-train")
     commands = {
-        backend: (python.with_name("iris-keras"), "train", "--epochs", 2)
+        backend: (python.with_name("iris-keras"), "train", "--epochs", EPOCHS)
         for backend, python in found.items()
     }
     printed = run_jobs({"tensorflow": commands.pop("tensorflow")}, cwd=folder, ours=True)
@@ -167,8 +170,8 @@ def test_no_backends_run_replaces_anothers(trained_by_the_command):
     assert {"model.keras", "metrics.json", "history.csv"} <= {path.name for path in before}
     assert after == before  # every file of TensorFlow's run, byte for byte, and its time
     for backend, output in printed.items():
-        assert f"artifacts       runs/{backend}/article/\n" in output
-        metrics = json.loads((folder / "runs" / backend / "article" / "metrics.json").read_text())
+        assert f"artifacts       runs/{backend}/{RUN}/\n" in output
+        metrics = json.loads((folder / "runs" / backend / RUN / "metrics.json").read_text())
         assert metrics["backend"] == backend and metrics["reload_matches"]
 
 
@@ -189,7 +192,7 @@ def test_a_model_trained_on_any_backend_predicts_and_evaluates_alike_on_every_ba
     found = pythons()
     _, (x_test, y_test) = iris.load_data()
     np.savez(tmp_path / "test.npz", x=x_test, y=y_test)  # the article recipe's test split
-    models = [folder / "runs" / backend / "article" / "model.keras" for backend in found]
+    models = [folder / "runs" / backend / RUN / "model.keras" for backend in found]
     for backend in found:
         (tmp_path / f"loaded-on-{backend}").mkdir()
     test_data = tmp_path / "test.npz"

@@ -1,10 +1,11 @@
 """`iris-keras train --tensorboard`, then `make tensorboard`, seen in a real browser.
 
-A short run into its default folder (`runs/tensorflow/article/`, each
-backend's runs apart) writes Keras's TensorBoard logs into its `logs/`; the
-server `make tensorboard` starts (on a free loopback port, over that
-temporary `runs` folder) finds them below the backend's folder, lists the
-run's training and validation scalars, and its page shows them.
+A short run into its default folder (`runs/tensorflow/article-epochs3/`,
+each backend's runs apart, and each experiment's) writes Keras's TensorBoard
+logs into its `logs/`; the server `make tensorboard` starts (on a free
+loopback port, over that temporary `runs` folder) finds them below the
+backend's folder, lists the run's training and validation scalars, and its
+page shows them.
 """
 
 import json
@@ -32,10 +33,10 @@ def test_tensorboard_serves_the_runs_scalars(chromium, tmp_path):
         cwd=tmp_path,
     )
     assert trained.returncode == 0, trained.stderr
-    assert "tensorboard     runs/tensorflow/article/logs/ (make tensorboard)" in trained.stdout
-    metrics_path = runs / "tensorflow" / "article" / "metrics.json"
-    metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
-    assert metrics["tensorboard_logs"] == "runs/tensorflow/article/logs"
+    run = f"runs/tensorflow/article-epochs{FEW_EPOCHS}"
+    assert f"tensorboard     {run}/logs/ (make tensorboard)" in trained.stdout
+    metrics = json.loads((tmp_path / run / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["tensorboard_logs"] == f"{run}/logs"
 
     port = free_port()
     command = [

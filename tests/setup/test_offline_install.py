@@ -19,8 +19,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKEND = os.environ.get("KERAS_BACKEND", "tensorflow")
-# What `make install` reads; a classroom's copy of the project needs nothing else.
-PROJECT = ("Makefile", "pyproject.toml", "README.md", "LICENSE", "requirements", "iris_keras")
+# What `make install` and `make lab` read; a classroom's copy of the project needs nothing else.
+PROJECT = (
+    "Makefile",
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+    "requirements",
+    "iris_keras",
+    "tools",
+)
 BASE_PYTHON = sys._base_executable  # has pip; this environment's Python (uv's) has none
 
 pytestmark = pytest.mark.network
@@ -49,11 +57,12 @@ def classroom_copy(folder):
     for name in PROJECT:
         if (ROOT / name).is_dir():
             shutil.copytree(
-                ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__")
+                ROOT / name,
+                folder / name,
+                ignore=shutil.ignore_patterns("__pycache__", "node_modules"),
             )
         else:
             shutil.copy2(ROOT / name, folder / name)
-    shutil.copytree(ROOT / "tools" / "setup", folder / "tools" / "setup")
     return folder
 
 

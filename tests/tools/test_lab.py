@@ -1,13 +1,19 @@
-"""`make lab`'s save hook against a real git repository with the nbstripout filter."""
+"""`make lab`: its save hook against a real git repository with the nbstripout filter; its port."""
 
 import json
+import re
+import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from tools.lab import refresh_git_index
+from tools.lab import busy_port_message, port_in_use, refresh_git_index
+from tools.lab import main as lab_main
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def git(repo, *args):
@@ -74,3 +80,46 @@ def test_other_files_are_left_alone(repo, model, name, capfd):
     assert refresh_git_index(model, repo / name) is False
     assert capfd.readouterr() == ("", "")  # git's complaint stays out of JupyterLab's log
     assert git(repo, "status", "--porcelain") == f"?? {name}\n"
+
+
+@pytest.fixture
+def busy_port():
+    """A loopback port another program listens on, for the test's length."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+BUSY = re.compile(
+    r"127\.0\.0\.1:(\d+) is in use by another program; choose another port: "
+    r"make lab LAB_PORT=(\d+)"
+)
+
+
+def test_make_lab_on_a_busy_port_names_lab_port_and_prints_no_url(busy_port):
+    """The refusal comes before anything is installed or started, so no JupyterLab is needed."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "lab", f"LAB_PORT={busy_port}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert "http" not in result.stderr
+    [line] = result.stderr.splitlines()  # make's own stop: `Makefile:N: *** MESSAGE.  Stop.`
+    said = BUSY.fullmatch(re.sub(r"^Makefile:\d+: \*\*\* (.*)\.  Stop\.$", r"\1", line))
+    assert said and int(said[1]) == busy_port
+    assert int(said[2]) > busy_port and not port_in_use("127.0.0.1", int(said[2]))
+
+
+def test_a_free_port_passes_and_a_busy_one_is_one_line(busy_port, capsys):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    assert busy_port_message("127.0.0.1", free) is None
+    assert lab_main(["--check-port", "127.0.0.1", str(free)]) == 0
+    assert lab_main(["--check-port", "127.0.0.1", str(busy_port)]) == 1
+    assert BUSY.fullmatch(capsys.readouterr().err.rstrip("\n"))
