@@ -114,6 +114,8 @@ def solution(exercise: str, namespace: Mapping[str, Any] | None = None) -> Solut
         exercise: the exercise's id, e.g. `"2.2-a"`.
         namespace: the notebook's variables; `None` reads the caller's.
             They are copied: the learner's own answer is left as it is.
+            Where the exercise reads an earlier one's answer that the
+            learner has not given yet, that one's solution runs first.
             Defaults to `None`.
 
     Returns:
@@ -125,7 +127,10 @@ def solution(exercise: str, namespace: Mapping[str, Any] | None = None) -> Solut
             package, which the notebook tests catch).
     """
     found = get_exercise(exercise)
-    variables = sys._getframe(1).f_globals if namespace is None else namespace
+    variables = dict(sys._getframe(1).f_globals if namespace is None else namespace)
+    for earlier in map(get_exercise, found.after):  # their answers, where the learner has none
+        if any(name not in variables for name in earlier.answers):
+            exec(compile(earlier.solution, f"<solution of {earlier.id}>", "exec"), variables)
     verdict = try_answer(found, found.solution, variables)
     if not verdict.passed:
         raise AssertionError(f"The solution of {exercise} fails its check: {verdict}")

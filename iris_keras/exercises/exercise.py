@@ -36,6 +36,8 @@ class Exercise:
         solution: code that defines the answers from the inputs, as a
             learner would write it in the answer cell.
         right: what the `✔` line says.
+        after: the exercises whose answers this one reads (4.5-a reads
+            4.4-a's `my_model`). Defaults to `()`.
     """
 
     id: str
@@ -45,6 +47,7 @@ class Exercise:
     mark: Callable[..., None]
     solution: str
     right: str
+    after: tuple[str, ...] = ()
 
 
 def judge(exercise: Exercise, namespace: Mapping[str, Any]) -> Verdict:
@@ -67,10 +70,11 @@ def judge(exercise: Exercise, namespace: Mapping[str, Any]) -> Verdict:
         )
     absent = [name for name in exercise.inputs if name not in namespace]
     if absent:
+        first = f", and answer {' and '.join(exercise.after)}" if exercise.after else ""
         return Verdict(
             exercise.id,
             WRONG,
-            f"`{absent[0]}` is not defined yet: run the cells above this one first",
+            f"`{absent[0]}` is not defined yet: run the cells above this one first{first}",
         )
     names = {name: namespace[name] for name in (*exercise.answers, *exercise.inputs)}
     try:

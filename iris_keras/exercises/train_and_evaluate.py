@@ -117,5 +117,6 @@ for true, predicted in zip(y_test.argmax(axis=1), predict_classes(my_model, x_te
     my_confusion[true, predicted] += 1
 """,
         right="right: the diagonal counts the test flowers predicted right",
+        after=("4.4-a",),
     ),
 )
