@@ -62,11 +62,11 @@ def judge(exercise: Exercise, namespace: Mapping[str, Any]) -> Verdict:
     """
     missing = [name for name in exercise.answers if name not in namespace]
     if missing:
-        names = " and ".join(f"`{name}`" for name in missing)
+        listed = " and ".join(f"`{name}`" for name in missing)
         return Verdict(
             exercise.id,
             UNANSWERED,
-            f"not answered yet: define {names} in the empty cell above, then run this line again",
+            f"not answered yet: define {listed} in the empty cell above, then run this line again",
         )
     absent = [name for name in exercise.inputs if name not in namespace]
     if absent:
