@@ -17,7 +17,8 @@ in one module per notebook; `EXERCISES` holds them all by id.
 >>> verdict = check("2.5-a", {"y_true": [[1.0], [0.0]], "y_pred": [[0.5], [0.5]]})
 >>> verdict
 … 2.5-a: not answered yet: define `my_bce` in the empty cell above, then run this line again
->>> check("2.5-a", {"y_true": [[1.0], [0.0]], "y_pred": [[0.5], [0.5]], "my_bce": 1.386})
+>>> import math
+>>> check("2.5-a", {"y_true": [[1.0], [0.0]], "y_pred": [[0.5], [0.5]], "my_bce": math.log(4)})
 ✘ 2.5-a: `my_bce` sums the losses of the 2 flowers: average them, the mean over the batch
 """
 
@@ -101,7 +102,8 @@ class Solution:
     verdict: Verdict
 
     def _repr_markdown_(self) -> str:
-        return f"```python\n{self.code}\n```\n\n{self.verdict}"
+        # The verdict as the line `check` prints, untouched by Markdown (quotes, backticks).
+        return f"```python\n{self.code}\n```\n\n```text\n{self.verdict}\n```"
 
     def __repr__(self) -> str:
         return f"{self.code}\n\n{self.verdict}"

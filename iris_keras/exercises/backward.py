@@ -108,8 +108,8 @@ EXERCISES = (
         inputs=("params", "x", "y"),
         mark=mark_output_kernel_gradient,
         solution="""
-a2 = scratch.forward(params[:3], x)  # the second hidden layer's output
-a3 = scratch.forward(params, x)  # the probabilities
+a2 = scratch.forward(params[:3], x)  # A2, what the output layer reads
+a3 = scratch.forward(params, x)  # A3, the probabilities
 delta3 = (a3 - y[:, None]) / len(x)
 my_output_kernel_gradient = a2.T @ delta3
 """,

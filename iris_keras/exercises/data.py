@@ -95,7 +95,8 @@ EXERCISES = (
         inputs=("x_train",),
         mark=mark_standardized,
         solution="""
-my_x_standardized = (x_train - x_train.mean(axis=0)) / x_train.std(axis=0)
+mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+my_x_standardized = (x_train - mean) / std
 """,
         right="right: each measurement now has mean 0 and standard deviation 1",
     ),

@@ -97,7 +97,8 @@ EXERCISES = (
         inputs=("initial", "grads", "recipe"),
         mark=mark_kernel_step,
         solution="""
-velocity = -recipe.learning_rate * grads[3]["W"]  # momentum × a velocity of zero, minus the step
+# the velocity starts at zero: momentum × 0 − learning_rate × g
+velocity = -recipe.learning_rate * grads[3]["W"]
 my_output_kernel = initial[3]["W"] + velocity
 """,
         right="right: on the first step the velocity is −learning_rate × gradient",
@@ -111,8 +112,8 @@ my_output_kernel = initial[3]["W"] + velocity
         solution="""
 _, my_history = scratch.fit(
     initial, x_fit, y_fit, loss="binary_crossentropy", epochs=10,
-    batch_size=recipe.batch_size, learning_rate=recipe.learning_rate, momentum=0.0,
-    seed=recipe.seed,
+    batch_size=recipe.batch_size, learning_rate=recipe.learning_rate,
+    momentum=0.0, seed=recipe.seed,
 )
 """,
         right="right: w = w − learning_rate × g at every step, for 10 epochs",

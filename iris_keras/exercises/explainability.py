@@ -94,7 +94,8 @@ order = np.random.default_rng(0).permutation(len(x_train))
 shuffled = x_train.copy()
 shuffled[:, 2] = x_train[order, 2]  # petal length, the third column
 model = models[42]
-my_importance = accuracy_score(model, x_train, y_train) - accuracy_score(model, shuffled, y_train)
+before = accuracy_score(model, x_train, y_train)
+my_importance = before - accuracy_score(model, shuffled, y_train)
 """,
         right="right: the accuracy the model loses when petal length says nothing any more",
     ),
@@ -106,7 +107,8 @@ my_importance = accuracy_score(model, x_train, y_train) - accuracy_score(model, 
         mark=mark_ranking,
         solution="""
 seed_42 = frame[frame["seed"] == 42]
-my_ranking = list(seed_42.sort_values("importance_mean", ascending=False)["feature"])
+ranked = seed_42.sort_values("importance_mean", ascending=False)
+my_ranking = list(ranked["feature"])
 """,
         right="right: the model leans on the petals first",
     ),

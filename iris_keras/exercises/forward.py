@@ -98,7 +98,8 @@ EXERCISES = (
         solution="""
 a = (x_test[:5] - params[0]["mean"]) / params[0]["std"]
 for layer in params[1:]:
-    a = scratch.activations.activate(layer["activation"], a @ layer["W"] + layer["b"])
+    z = a @ layer["W"] + layer["b"]
+    a = scratch.activations.activate(layer["activation"], z)
 my_probabilities = a
 """,
         right="right: standardize, then z = a @ W + b and a = f(z) for each layer",

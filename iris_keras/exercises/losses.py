@@ -69,7 +69,8 @@ EXERCISES = (
         inputs=("y_true", "y_pred"),
         mark=mark_bce,
         solution="""
-my_bce = -np.mean(y_true * np.log(y_pred) + (1 - y_true) * np.log(1 - y_pred))
+y, p = y_true, y_pred
+my_bce = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 """,
         right="right: the mean over the flowers of −log(the probability given to the true label)",
     ),

@@ -139,12 +139,19 @@ def _how_far(array: np.ndarray, right: np.ndarray, rtol: float) -> str:
     if nonzero.any() and np.allclose(array[~nonzero], 0.0):
         ratios = array[nonzero] / right[nonzero]
         factor = float(ratios.flat[0])
-        if np.allclose(ratios, factor, rtol=rtol) and factor != 0:
+        # One number is always some factor of another: name it only when it is a round one.
+        telling = factor != 0 and (array.size > 1 or _is_round(factor))
+        if telling and np.allclose(ratios, factor, rtol=rtol):
             if np.isclose(factor, -1.0, rtol=rtol):
                 return "has the wrong sign: every value is minus the right one"
             return f"is off by a factor of {factor:.4g}: each value is {factor:.4g} × the right one"
     gap = float(np.max(np.abs(array - right)))
     return f"is not right yet: it differs from the right values by up to {gap:.3g}"
+
+
+def _is_round(factor: float) -> bool:
+    """Whether `factor` or its inverse is a whole number (to a thousandth): 2, -1, 1/5."""
+    return any(abs(k - round(k)) < 1e-3 * abs(k) for k in (factor, 1 / factor))
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:

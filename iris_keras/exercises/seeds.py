@@ -104,7 +104,8 @@ my_other = build_model(standardize=False).get_weights()[0]
         mark=mark_collapse_rate,
         solution="""
 raw_runs = [row for row in rows if row["variant"] == raw.name]
-my_collapse_rate = sum(row["collapsed"] for row in raw_runs) / len(raw_runs)
+n_collapsed = sum(row["collapsed"] for row in raw_runs)
+my_collapse_rate = n_collapsed / len(raw_runs)
 """,
         right="right: the share of raw-centimetre runs that collapsed to a single answer",
     ),

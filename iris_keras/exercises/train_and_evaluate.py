@@ -99,8 +99,8 @@ EXERCISES = (
 my_model = build_model(x_fit, target="onehot", units=(8, 8))
 compile_model(my_model, target="onehot", learning_rate=0.1)
 my_history = fit_model(
-    my_model, x_fit, y_fit, validation_data=validation_data, epochs=20, seed=recipe.seed,
-    verbose=0,
+    my_model, x_fit, y_fit, validation_data=validation_data,
+    epochs=20, seed=recipe.seed, verbose=0,
 )
 """,
         right="right: 8 and 8 hidden units, trained 20 epochs, and it learned",
@@ -112,9 +112,10 @@ my_history = fit_model(
         inputs=("my_model", "multiclass", "x_test", "y_test"),
         mark=mark_confusion,
         solution="""
+predicted = predict_classes(my_model, x_test)
 my_confusion = np.zeros((3, 3), dtype=int)
-for true, predicted in zip(y_test.argmax(axis=1), predict_classes(my_model, x_test)):
-    my_confusion[true, predicted] += 1
+for true, guess in zip(y_test.argmax(axis=1), predicted):
+    my_confusion[true, guess] += 1
 """,
         right="right: the diagonal counts the test flowers predicted right",
         after=("4.4-a",),

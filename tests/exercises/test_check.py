@@ -49,8 +49,12 @@ def test_a_solution_shows_its_code_and_its_check_and_leaves_the_learners_answer_
     namespace = {**state_of(LOSSES), "my_bce": "my own try"}
     shown = solution("2.5-a", namespace)
     assert namespace["my_bce"] == "my own try"
-    assert shown._repr_markdown_().startswith("```python\nmy_bce = -np.mean(")
-    assert shown._repr_markdown_().endswith(f"```\n\n✔ 2.5-a: {EXERCISES['2.5-a'].right}")
+    assert shown._repr_markdown_().startswith(
+        "```python\ny, p = y_true, y_pred\nmy_bce = -np.mean("
+    )
+    assert shown._repr_markdown_().endswith(
+        f"```\n\n```text\n✔ 2.5-a: {EXERCISES['2.5-a'].right}\n```"
+    )
 
 
 def test_a_solution_that_fails_its_check_is_a_bug_that_raises(monkeypatch):
@@ -99,3 +103,14 @@ def test_an_exercise_that_reads_an_earlier_answer_asks_for_it_and_its_solution_s
     )
     assert solution("4.5-a", state).verdict.passed
     assert "my_model" not in state
+
+
+def test_a_wrong_number_is_off_by_a_factor_only_when_the_factor_is_round():
+    with pytest.raises(
+        Wrong, match=r"`my_bce` is off by a factor of 0\.5: each value is 0\.5 × the right"
+    ):
+        mark_number("my_bce", 0.35, 0.7)
+    with pytest.raises(
+        Wrong, match=r"`my_bce` is not right yet: it differs from the right values by up to 0\.2$"
+    ):
+        mark_number("my_bce", 0.5, 0.7)
