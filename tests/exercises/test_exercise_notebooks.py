@@ -78,3 +78,12 @@ def test_each_exercise_is_a_bilingual_prompt_an_empty_answer_a_check_and_a_folde
 def test_every_exercise_is_in_its_notebook():
     placed = {exercise for path in SECTION_NOTEBOOKS for exercise, *_ in exercises_in(path)}
     assert placed == set(EXERCISES)
+
+
+def test_both_readmes_count_the_exercises_there_are():
+    root = NOTEBOOKS_DIR.parent
+    english = (root / "README.md").read_text(encoding="utf-8")
+    chinese = (root / "README.zh-CN.md").read_text(encoding="utf-8")
+    count = len(EXERCISES)
+    assert f"{len(SECTION_NOTEBOOKS)} section notebooks ends with exercises, {count} in" in english
+    assert f"{len(SECTION_NOTEBOOKS)} 个章节 notebook 的末尾都有练习,共 {count} 道" in chinese
