@@ -87,7 +87,7 @@ TENSORBOARD_PORT ?= 6006
 TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
-.PHONY: help install git-filters train study test test-all test-fast test-notebooks axe lint format notebooks lab
+.PHONY: help install git-filters train study test test-all test-fast test-notebooks axe lint format notebooks lab exercises
 .PHONY: book tensorboard bench bench-study docs-update docs-study lock wheelhouse clean clean-all mutate mutate-survivors mutation-report
 
 # `make help`: the targets under their `##@ group` headers, in this file's order, aligned.
@@ -114,15 +114,27 @@ ifneq ($(filter lab,$(MAKECMDGOALS)),)
 LAB_PORT_BUSY := $(shell $(PYTHON) -m tools.lab --check-port $(HOST) $(LAB_PORT) 2>&1)
 $(if $(LAB_PORT_BUSY),$(error $(LAB_PORT_BUSY)))
 endif
-lab: $(LEARN) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open; prints the URL to open
+# The learner's own copies (`make exercises`), once there are any; else the tracked notebooks.
+MY_NOTEBOOKS := my-notebooks
+LAB_ROOT := $(if $(wildcard $(MY_NOTEBOOKS)/*.ipynb),$(MY_NOTEBOOKS),notebooks)
+lab: $(LEARN) ## JupyterLab on 127.0.0.1:8888 (HOST, LAB_PORT) with notebooks/ open (my-notebooks/ after make exercises); prints the URL
 	@mkdir -p $(LAB_SETTINGS) && cp tools/jupyterlab-overrides.json $(LAB_SETTINGS)/overrides.json
 	@token=$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(24))') && \
 	echo "JupyterLab: open http://$(HOST):$(LAB_PORT)/lab?token=$$token in a browser (Ctrl+C here stops it)" && \
 	JUPYTER_TOKEN=$$token PYTHONPATH=$(CURDIR) exec $(BIN)/jupyter lab --ip=$(HOST) --port=$(LAB_PORT) \
-		--ServerApp.port_retries=0 --ServerApp.root_dir=notebooks --ServerApp.allow_root=True \
+		--ServerApp.port_retries=0 --ServerApp.root_dir=$(LAB_ROOT) --ServerApp.allow_root=True \
 		--ContentsManager.post_save_hook=tools.lab.refresh_git_index \
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 		--ServerApp.log_level=WARN --LabApp.log_level=WARN $(LAB_ARGS)
+
+# A learner's answers live in copies of the notebooks, in a folder git ignores: `git pull`
+# and `git status` never meet them. A copy the learner already has is never overwritten.
+exercises: ## copy the notebooks into my-notebooks/ (git-ignored) to write your answers; keeps any you have
+	@mkdir -p $(MY_NOTEBOOKS)
+	@for notebook in notebooks/*.ipynb; do copy="$(MY_NOTEBOOKS)/$${notebook#notebooks/}"; \
+		if [ -e "$$copy" ]; then echo "kept $$copy: yours, not overwritten"; \
+		else cp "$$notebook" "$$copy" && echo "copied $$copy"; fi; done
+	@echo "Write your answers in $(MY_NOTEBOOKS)/ (git ignores it); make lab opens it."
 
 # The book of another backend goes to build/book-jax/ or build/book-torch/, its outputs its own.
 BOOK := $(if $(filter tensorflow,$(BACKEND)),build/book,build/book-$(BACKEND))

@@ -14,7 +14,8 @@ The package reads like the article. Its steps, one module each:
   back-propagation, SGD), proven equal to Keras;
 - `iris_keras.figures`, `iris_keras.autodiff`, `iris_keras.expect`: what the
   notebooks draw, differentiate and show failing;
-- `iris_keras.importance`: §6, which measurements a model relies on.
+- `iris_keras.importance`: §6, which measurements a model relies on;
+- `iris_keras.exercises`: the notebooks' exercises, `check` and `solution`.
 
 Two rooms of their own sit beside the article's steps: `iris_keras.app`, the
 machinery behind the `iris-keras` command and `make train` (runs,

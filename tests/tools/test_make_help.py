@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUPS = {
-    "learn": ["lab", "book", "notebooks", "study", "tensorboard"],
+    "learn": ["lab", "exercises", "book", "notebooks", "study", "tensorboard"],
     "run": [
         "install",
         "train",
