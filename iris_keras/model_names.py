@@ -5,15 +5,16 @@ layer may hold the names. So the model's name holds them, as
 `build_model` has always named an iris model (`iris_binary_virginica`,
 `iris_multiclass`). A model of a learner's table is named
 
-    table.<number of labels>.<target column>.<label names...>.<feature names...>
+    table-<number of labels>-<target column>-<label names...>-<feature names...>
 
-each part with every character but ASCII letters, digits and `_` written
-as `-<hex code point>-`: TensorFlow accepts only those characters in the
-name scopes Keras opens with a model's name, and Keras forbids `/`.
+each part with `_` written `__` and every character but ASCII letters and
+digits written `_<hex code point>_`. The name becomes part of the names of
+TensorFlow's graph nodes, which take letters, digits and `_.-/` only; Keras
+forbids `/` and PyTorch `.` in the names of parameters, which hold it too.
 
->>> names = ModelNames("品种", ("petal length", "width"), ("setosa", "virginica"))
+>>> names = ModelNames("品种", ("petal length", "width_cm"), ("setosa", "virginica"))
 >>> model_name(names)
-'table.2.-54c1--79cd-.setosa.virginica.petal-20-length.width'
+'table-2-_54c1__79cd_-setosa-virginica-petal_20_length-width__cm'
 >>> names_from_name(model_name(names)) == names
 True
 """
@@ -31,8 +32,9 @@ from iris_keras.datasets.iris import FEATURE_NAMES, SPECIES, class_names
 TABLE_PREFIX = "table"
 IRIS_BINARY_PREFIX = "iris_binary_"
 IRIS_MULTICLASS = "iris_multiclass"
-_PLAIN = re.compile(r"[A-Za-z0-9_]")
-_ESCAPED = re.compile(r"-([0-9a-f]+)-")
+_SEPARATOR = "-"
+_PLAIN = re.compile(r"[A-Za-z0-9]")
+_ESCAPED = re.compile(r"__|_([0-9a-f]+)_")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +58,7 @@ class ModelNames:
 def model_name(names: ModelNames) -> str:
     """The name `build_model` gives a model of a table with these names."""
     parts = [str(len(names.class_names)), names.target, *names.class_names, *names.feature_names]
-    return ".".join([TABLE_PREFIX, *(_escape(part) for part in parts)])
+    return _SEPARATOR.join([TABLE_PREFIX, *(_escape(part) for part in parts)])
 
 
 def iris_names(positive_class: str | None) -> ModelNames:
@@ -69,7 +71,7 @@ def iris_names(positive_class: str | None) -> ModelNames:
 
 def names_from_name(name: str) -> ModelNames | None:
     """The names a model's name carries, or `None` for a name `build_model` never gives."""
-    parts = name.split(".")
+    parts = name.split(_SEPARATOR)
     if parts[0] == TABLE_PREFIX and len(parts) > 3 and parts[1].isdigit():
         count = int(parts[1])
         try:
@@ -115,8 +117,10 @@ def read_names(path: str | Path) -> ModelNames | None:
 
 
 def _escape(part: str) -> str:
-    return "".join(char if _PLAIN.match(char) else f"-{ord(char):x}-" for char in part)
+    return "".join(
+        char if _PLAIN.match(char) else "__" if char == "_" else f"_{ord(char):x}_" for char in part
+    )
 
 
 def _unescape(part: str) -> str:
-    return _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)), part)
+    return _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)) if match[1] else "_", part)
