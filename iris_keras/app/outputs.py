@@ -10,16 +10,20 @@
   artifact (`sha256`), written last;
 - `learning_curves.png` and `confusion_matrix.png`.
 
-By default the folder is `runs/<backend>/<recipe>/` (`default_output_dir`).
+By default the folder is `runs/<backend>/<recipe>/` (`default_output_dir`),
+and `runs/<backend>/<data>-<recipe>/` for a recipe on a learner's table
+(`run_folder_name`).
 """
 
 import time
+import warnings
 from pathlib import Path
 
 from iris_keras import backend
 from iris_keras.common import artifacts
 from iris_keras.evaluate import evaluate_model
 from iris_keras.figures.training import plot_confusion_matrix, plot_learning_curves
+from iris_keras.table_recipe import TABLE_FIELDS
 
 MODEL = "model.keras"
 
@@ -56,12 +60,31 @@ def save_and_reload(model, path, test_data, recipe):
 
 
 def run_record(recipe, fit_data, validation_data, test_data):
-    """What `metrics.json` records of the run's settings and data."""
+    """What `metrics.json` records of the run's settings and data.
+
+    A run on a table also records the table (`data`): its path, its
+    SHA-256, its target column, feature names and classes, so that
+    `evaluate` finds its test split again, and notices when the file changed.
+    """
+    table = {}
+    if recipe.data is not None:
+        table = {
+            "data": {
+                "path": recipe.data,
+                "sha256": artifacts.sha256_of(recipe.data),
+                "target": recipe.target_column,
+                "feature_names": list(recipe.feature_names),
+                "classes": list(recipe.table_classes),
+            }
+        }
     return {
+        **table,
         "class_names": list(recipe.class_names),
         "seed": recipe.seed,
         "hyperparameters": {
-            key: value for key, value in recipe.as_dict().items() if key not in ("name", "seed")
+            key: value
+            for key, value in recipe.as_dict().items()
+            if key not in ("name", "seed", *TABLE_FIELDS)
         },
         "load_data": recipe.load_data_kwargs(),
         "num_samples": {
@@ -85,10 +108,14 @@ def write_artifacts(output_dir, history, metrics, recipe, *, started):
     frame.insert(0, "epoch", range(1, len(frame) + 1))
     artifacts.write_csv(output_dir / "history.csv", frame)
     artifacts.save_figure(output_dir / "learning_curves.png", plot_learning_curves(history))
-    artifacts.save_figure(
-        output_dir / "confusion_matrix.png",
-        plot_confusion_matrix(metrics["confusion_matrix"], recipe.class_names),
-    )
+    with warnings.catch_warnings():
+        # A table's class names in a script no font here draws (Chinese without a CJK
+        # font, `figures.training.CJK_FONTS`) show as boxes; metrics.json has them as text.
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        artifacts.save_figure(
+            output_dir / "confusion_matrix.png",
+            plot_confusion_matrix(metrics["confusion_matrix"], recipe.class_names),
+        )
     metrics["sha256"] = {
         name: artifacts.sha256_of(output_dir / name) for name in ARTIFACTS if name != METRICS
     }
@@ -115,3 +142,22 @@ def default_output_dir(recipe_name, backend_name=None):
     'runs/jax/article'
     """
     return Path("runs") / (backend_name or backend.configured()) / recipe_name
+
+
+def run_folder_name(recipe):
+    """The name of a recipe's run folder: its name, after its table's for a table.
+
+    Example:
+    >>> from iris_keras.recipes import RECIPES
+    >>> run_folder_name(RECIPES["article"])
+    'article'
+    >>> import dataclasses
+    >>> recipe = dataclasses.replace(
+    ...     RECIPES["multiclass"], data="/home/me/wine.csv", target_column="cultivar",
+    ...     feature_names=("alcohol",), table_classes=("a", "b", "c"), positive_class=None)
+    >>> run_folder_name(recipe)
+    'wine-multiclass'
+    """
+    if recipe.data is None:
+        return recipe.name
+    return f"{Path(recipe.data).stem}-{recipe.name}"

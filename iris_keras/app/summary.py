@@ -16,6 +16,7 @@ def training_summary(metrics):
     )
     lines = [
         f"recipe          {metrics['recipe']}",
+        *([f"data            {_table_text(metrics['data'])}"] if "data" in metrics else []),
         f"test accuracy   {metrics['test_accuracy']:.4f}",
         f"test loss       {metrics['test_loss']:.4f}",
         f"reloaded model  {reload}",
@@ -43,6 +44,14 @@ def training_summary(metrics):
     return "\n".join(lines)
 
 
+def _table_text(data):
+    """A table run's data: the file, the column predicted and how many classes and measurements."""
+    return (
+        f"{data['path']}: {data['target']} ({len(data['classes'])} classes, "
+        f"{len(data['feature_names'])} measurements)"
+    )
+
+
 def _elapsed_text(timings):
     """The run's time and what it covers: since the command started, imports and fit inside."""
     return (
@@ -58,12 +67,12 @@ def _distribution_text(distribution):
     return text
 
 
-def evaluation_summary(model_path, model):
-    """Evaluates a saved model on its test split and formats the result."""
+def evaluation_summary(model_path, model, data=None):
+    """Evaluates a saved model on its test split (of `data`, for a table's model) and formats it."""
     from iris_keras.app.loading import load_test_split
     from iris_keras.evaluate import evaluate_model
 
-    (x_test, y_test), names = load_test_split(model_path, model)
+    (x_test, y_test), names = load_test_split(model_path, model, data)
     scores = evaluate_model(model, x_test, y_test, class_names=names)
     lines = [
         f"model           {model_path}",
