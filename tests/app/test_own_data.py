@@ -8,7 +8,6 @@ import contextlib
 import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,7 @@ import pytest
 from iris_keras.app.cli import main
 from iris_keras.datasets import examples
 from tests.article.test_table import REFUSED, TABLES
-from tests.support.helpers import FEW_EPOCHS, cli_command, shared
+from tests.support.helpers import FEW_EPOCHS, cli_command, predict_in_plain_keras, shared
 
 CHINESE = TABLES / "chinese-gb18030.csv"
 
@@ -150,20 +149,9 @@ def test_a_table_model_loads_and_predicts_in_plain_keras(wine_run, tmp_path):
 
     folder, _, frame, _ = wine_run
     x = frame.drop(columns="cultivar").to_numpy(np.float32)
-    np.save(tmp_path / "x.npy", x)
-    code = (
-        "import sys, numpy as np, keras\n"
-        "model = keras.models.load_model(sys.argv[1])\n"
-        "np.save(sys.argv[3], model.predict(np.load(sys.argv[2]), verbose=0))\n"
-        "assert not any(name.startswith('iris_keras') for name in sys.modules)\n"
-    )
-    paths = [folder / "model.keras", tmp_path / "x.npy", tmp_path / "p.npy"]
-    result = subprocess.run(
-        [sys.executable, "-c", code, *map(str, paths)], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    predicted = predict_in_plain_keras(folder / "model.keras", x, tmp_path)
     expected = keras.models.load_model(folder / "model.keras").predict(x, verbose=0)
-    np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), expected)
+    np.testing.assert_array_equal(predicted, expected)
 
 
 def test_a_chinese_table_trains_and_predict_names_a_chinese_class(tmp_path, capsys):
