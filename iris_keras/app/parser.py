@@ -186,20 +186,23 @@ def _add_data(train):
 def check_arguments(parser, args):
     """What the parser cannot check option by option: `--data` with `--target`, and iris's class.
 
-    Exits as any usage error does: one line, status 2.
+    Exits as `train`'s own usage errors do: one line, status 2.
     """
     if args.command != "train":
         return
+    problem = None
     if (args.data is None) != (args.target is None):
         given, missing = ("--data", "--target") if args.target is None else ("--target", "--data")
-        parser.error(
+        problem = (
             f"argument {missing}: expected with {given}, e.g. --data wine.csv --target cultivar"
         )
-    if args.data is None and args.positive_class is not None:
+    elif args.data is None and args.positive_class is not None:
         try:
             check_choice("positive_class", args.positive_class, SPECIES)
         except UsageError as error:
-            parser.error(f"argument --positive-class: {error}")
+            problem = f"argument --positive-class: {error}"
+    if problem:
+        parser.exit(2, f"{PROG} train: error: {problem} (see `{PROG} train --help`)\n")
 
 
 def _add_hyperparameters(train):
