@@ -2,7 +2,9 @@
 
 The package reads like the article. Its steps, one module each:
 
-- `iris_keras.datasets.iris`: §4.1, the data (`load_data`);
+- `iris_keras.datasets.iris`: §4.1, the data (`load_data`); and
+  `iris_keras.datasets.table`, a learner's own table, loaded the same way
+  (`load_data(path, target=COLUMN)`; `recipes.own_data`, `datasets.model_names`);
 - `iris_keras.model`: §4.2, the network (`build_model`);
 - `iris_keras.compile`: §4.3, optimizer, loss and metric (`compile_model`);
 - `iris_keras.train`: §4.4, training (`fit_model`);

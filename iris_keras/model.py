@@ -11,6 +11,11 @@ The head is one sigmoid unit for the article's binary target and a 3-unit
 softmax for the three species. Standardization travels inside the model as a
 `Normalization` layer whose mean and variance come from the training split
 only, so the saved model takes raw centimetres.
+
+On a learner's own table (`datasets.table`) the network follows the data:
+one input per feature column, one sigmoid unit for two classes (or one
+class against the rest), a softmax for more; the model's name carries the
+names of its target, features and labels (`datasets.model_names`).
 """
 
 from __future__ import annotations
@@ -22,6 +27,12 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from iris_keras.datasets.iris import DEFAULT_POSITIVE_CLASS, SPECIES, TARGETS
+from iris_keras.datasets.model_names import (
+    IRIS_BINARY_PREFIX,
+    IRIS_MULTICLASS,
+    ModelNames,
+    model_name,
+)
 from iris_keras.errors import check_choice, check_positive_int, invalid
 from iris_keras.seeding import initializer_seeds
 
@@ -38,14 +49,16 @@ def build_model(
     target: str = "binary",
     units: Sequence[int] = HIDDEN_UNITS,
     standardize: bool = True,
-    positive_class: str = DEFAULT_POSITIVE_CLASS,
+    positive_class: str | None = DEFAULT_POSITIVE_CLASS,
     seed: int | None = None,
+    names: ModelNames | None = None,
 ) -> keras.Sequential:
     """Builds the article's `Sequential` network.
 
     Args:
-        x_train: the training features, shape `(n, 4)`, in centimetres; their
-            per-feature mean and variance set the `Normalization` layer.
+        x_train: the training features, shape `(n, 4)`, in centimetres (a
+            table's: `(n, len(names.feature_names))`); their per-feature
+            mean and variance set the `Normalization` layer.
             Required when `standardize=True`. Defaults to `None`.
         target: `"binary"` gives a `Dense(1, sigmoid)` head; `"onehot"` and
             `"sparse"` give `Dense(3, softmax)`. Defaults to `"binary"`.
@@ -63,13 +76,18 @@ def build_model(
             gives, their seeds drawn apart from Python's global `random`
             (`seeding.initializer_seeds`). `None` lets Keras draw them from
             `random`, as after your own `set_seed`. Defaults to `None`.
+        names: a learner's table's names (`datasets.model_names.ModelNames`): one
+            input per feature name, one output per label name (one sigmoid
+            unit for a `"binary"` target, which needs two label names), and
+            the model named after them; `positive_class` is then unused.
+            `None` builds iris's network. Defaults to `None`.
 
     Returns:
         An uncompiled `keras.Sequential`.
 
     Raises:
-        UsageError: a bad `target`, `units` or `positive_class`, or no
-            `x_train` to standardize with.
+        UsageError: a bad `target`, `units` or `positive_class`, no
+            `x_train` to standardize with, or `x_train` of another width.
 
     Example:
     >>> model = build_model(target="onehot", standardize=False)
@@ -82,24 +100,41 @@ def build_model(
 
     target = check_choice("target", target, TARGETS)
     units = tuple(check_positive_int("units", width) for width in units)
-    if target == "binary":
-        positive_class = check_choice("positive_class", positive_class, SPECIES)
-    layers = [keras.Input(shape=(NUM_FEATURES,), name="measurements_cm")]
+    width, head, name, input_name = _shape(target, positive_class, names)
+    layers = [keras.Input(shape=(width,), name=input_name)]
     if standardize:
-        layers.append(_normalization(x_train))
-    head, activation = (1, "sigmoid") if target == "binary" else (3, "softmax")
+        layers.append(_normalization(x_train, width))
+    activation = "sigmoid" if target == "binary" else "softmax"
     kernels = kernel_initializers(seed, len(units) + 1)
-    for index, width in enumerate(units, start=1):
+    for index, hidden in enumerate(units, start=1):
         layers.append(
             keras.layers.Dense(
-                width, "relu", kernel_initializer=kernels[index - 1], name=f"hidden_{index}"
+                hidden, "relu", kernel_initializer=kernels[index - 1], name=f"hidden_{index}"
             )
         )
     layers.append(
         keras.layers.Dense(head, activation, kernel_initializer=kernels[-1], name="output")
     )
-    name = f"iris_binary_{positive_class}" if target == "binary" else "iris_multiclass"
     return keras.Sequential(layers, name=name)
+
+
+def _shape(
+    target: str, positive_class: str | None, names: ModelNames | None
+) -> tuple[int, int, str, str]:
+    """`(input width, output units, model name, input name)` for iris or a table's names."""
+    if names is None:
+        if target != "binary":
+            return NUM_FEATURES, len(SPECIES), IRIS_MULTICLASS, "measurements_cm"
+        species = check_choice("positive_class", positive_class, SPECIES)
+        return NUM_FEATURES, 1, f"{IRIS_BINARY_PREFIX}{species}", "measurements_cm"
+    labels = len(names.class_names)
+    if labels < 2 or (target == "binary") != (labels == 2):
+        raise invalid(
+            "names",
+            f"two label names for a binary target, three or more for {target!r}",
+            names.class_names,
+        )
+    return len(names.feature_names), 1 if labels == 2 else labels, model_name(names), "features"
 
 
 def kernel_initializers(seed: int | None, count: int) -> list[Any]:
@@ -118,14 +153,14 @@ def kernel_initializers(seed: int | None, count: int) -> list[Any]:
     ]
 
 
-def _normalization(x_train: ArrayLike | None) -> keras.layers.Normalization:
+def _normalization(x_train: ArrayLike | None, width: int) -> keras.layers.Normalization:
     import keras
 
     if x_train is None:
         raise invalid("x_train", "the training features when standardize=True", None)
     x_train = np.asarray(x_train, dtype=np.float32)
-    if x_train.ndim != 2 or x_train.shape[1] != NUM_FEATURES:
-        raise invalid("x_train", f"an array of shape (n, {NUM_FEATURES})", x_train.shape)
+    if x_train.ndim != 2 or x_train.shape[1] != width:
+        raise invalid("x_train", f"an array of shape (n, {width})", x_train.shape)
     return keras.layers.Normalization(
         mean=x_train.mean(axis=0), variance=x_train.var(axis=0), name="standardize"
     )

@@ -27,7 +27,13 @@ STARTED = time.perf_counter()  # before every other import, on purpose
 import os  # noqa: E402
 import sys  # noqa: E402
 
-from iris_keras.app.parser import PROG, VARIANT_NAMES, build_parser  # noqa: E402
+from iris_keras.app.parser import (  # noqa: E402
+    MEASUREMENT,
+    PROG,
+    VARIANT_NAMES,
+    build_parser,
+    check_arguments,
+)
 from iris_keras.errors import IrisKerasError, UsageError  # noqa: E402
 
 
@@ -43,6 +49,7 @@ def main(argv=None, *, started=None):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ log noise
     parser = build_parser()
     args = parser.parse_args(argv)
+    check_arguments(parser, args)
     debug = args.debug or os.environ.get("IRIS_KERAS_DEBUG") == "1"
     try:
         if args.command == "train":
@@ -100,6 +107,8 @@ def _train(args, command, started):
         units=args.units,
         standardize=args.standardize,
         seed=args.seed,
+        data=args.data,
+        target_column=args.target,
     )
     metrics = train_recipe(
         recipe,
@@ -132,7 +141,7 @@ def _evaluate(args):
     check_model_path(args.model)
     check_model_matches_metrics(args.model)
     model = load_trained_model(args.model)
-    (x_test, y_test), names = load_test_split(args.model, model)
+    (x_test, y_test), names = load_test_split(args.model, model, args.data)
     scores = evaluate_model(model, x_test, y_test, class_names=names)
     standing = _standing(recorded_metrics(args.model), scores["test_accuracy"])
     print(summary.evaluation_summary(args.model, scores, names, standing=standing))
@@ -218,12 +227,15 @@ def _study_pages(args, rows, metadata, variants):
 
 def _predict(args):
     from iris_keras.app.loading import check_model_path, load_trained_model
-    from iris_keras.predict import check_measurements, predict_species
+    from iris_keras.datasets.model_names import iris_names, read_names
+    from iris_keras.predict import predict_class, read_measurements
 
     _check_model_given(args.model, args.measurements)
-    check_measurements(args.measurements)  # before loading anything heavy
+    # Before loading anything heavy: the names are in the archive's config, read as JSON.
+    names = read_names(args.model) or iris_names(None)
+    read_measurements(args.measurements, names)
     check_model_path(args.model)
-    name, probability = predict_species(load_trained_model(args.model), args.measurements)
+    name, probability = predict_class(load_trained_model(args.model), args.measurements)
     print(f"{name} (probability {probability:.3f})")
     return 0
 
@@ -239,8 +251,8 @@ def _check_model_given(model, measurements):
     if not Path(model).exists():
         given = " ".join([model, *measurements])
         raise UsageError(
-            f"Received no model file, expected `{PROG} predict MODEL SEPAL_LENGTH SEPAL_WIDTH "
-            f"PETAL_LENGTH PETAL_WIDTH`, e.g. `{PROG} predict runs/tensorflow/article/model.keras "
+            f"Received no model file, expected `{PROG} predict MODEL {MEASUREMENT} "
+            f"[{MEASUREMENT} ...]`, e.g. `{PROG} predict runs/tensorflow/article/model.keras "
             f"6.3 3.3 6.0 2.5`. Received: {given}"
         )
 

@@ -8,7 +8,8 @@ project unpickles.
 `check_model_matches_metrics` refuses a `model.keras` that is not the one the
 `metrics.json` beside it was written with (`iris-keras train` records the
 model's SHA-256 there), so that scores are never read against another run's
-model.
+model. `load_test_split` finds the test split a model was trained against:
+iris's, or a learner's table's (`datasets.table`), recorded in the same file.
 """
 
 import json
@@ -17,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from iris_keras.common.artifacts import sha256_of
-from iris_keras.datasets import iris
-from iris_keras.errors import IrisKerasError
-from iris_keras.predict import class_names_of
+from iris_keras.datasets import iris, table
+from iris_keras.datasets.model_names import names_of
+from iris_keras.errors import IrisKerasError, UsageError
+from iris_keras.seeding import DEFAULT_SEED
 
 
 def check_model_path(path):
@@ -105,29 +107,46 @@ def load_trained_model(path):
         ) from None
 
 
-def load_test_split(model_path, model):
+def load_test_split(model_path, model, data=None):
     """The test split a saved model was trained against.
 
     The `load_data` arguments come from the `metrics.json` written beside
     the model by `iris-keras train`; without one, `load_data`'s defaults
-    with the target the model's head implies.
+    with the target the model's head implies. A model of a table is scored
+    on the table the run recorded, or on `data`; its split is made as
+    training made it (the recorded test size and seed), and the table must
+    have the model's columns and classes.
+
+    Args:
+        model_path: the `model.keras` file.
+        model: the loaded model.
+        data: a table to score a table's model on, instead of the recorded
+            one. Defaults to `None`.
 
     Returns:
         `(x_test, y_test), class_names`.
+
+    Raises:
+        UsageError: `data` for an iris model, no table for a table's model,
+            or a table without the model's columns or classes.
+        IrisKerasError: the recorded table changed since the run.
     """
-    names = class_names_of(model)
-    kwargs: dict[str, Any]
-    if len(names) == 2:
-        kwargs = {"target": "binary", "positive_class": names[1]}
-        if names[1] not in iris.SPECIES:
+    names = names_of(model.name, model.output_shape[-1])
+    recorded = _recorded(model_path).get("load_data")
+    if not names.iris:
+        return _table_test_split(model_path, names, recorded, data), names.class_names
+    if data is not None:
+        raise UsageError(
+            f"Received data={data!r} for model='{model_path}', a model of iris: --data "
+            "evaluates a model trained on a table (iris-keras train --data)."
+        )
+    kwargs: dict[str, Any] = {"target": "onehot"}
+    if len(names.class_names) == 2:
+        kwargs = {"target": "binary", "positive_class": names.class_names[1]}
+        if names.class_names[1] not in iris.SPECIES:
             kwargs.pop("positive_class")
-    else:
-        kwargs = {"target": "onehot"}
-    metrics = recorded_metrics(model_path)
-    if metrics is not None and isinstance(metrics.get("load_data"), dict):
-        kwargs = metrics["load_data"]
-    _, (x_test, y_test) = iris.load_data(**kwargs)
-    return (x_test, y_test), names
+    _, (x_test, y_test) = iris.load_data(**(recorded or kwargs))
+    return (x_test, y_test), names.class_names
 
 
 def recorded_metrics(model_path):
@@ -146,3 +165,46 @@ def recorded_metrics(model_path):
     except (OSError, ValueError):
         return None
     return metrics if isinstance(metrics, dict) else None
+
+
+def _recorded(model_path):
+    """The `metrics.json` beside a model, or `{}` when there is none to read."""
+    return recorded_metrics(model_path) or {}
+
+
+def _table_test_split(model_path, names, recorded, data):
+    """The test split of a table's model: `(x_test, y_test)`."""
+    recorded = recorded if isinstance(recorded, dict) and "path" in recorded else {}
+    path = data or recorded.get("path")
+    if path is None:
+        raise UsageError(
+            f"Received model='{model_path}', a model of a table (target {names.target!r}) "
+            "with no metrics.json beside it to name the table: pass the table with --data FILE."
+        )
+    if data is None:
+        _check_unchanged(model_path, path)
+    split = table.load_data(
+        path,
+        target=names.target,
+        positive_class=names.class_names[1] if len(names.class_names) == 2 else None,
+        test_size=recorded.get("test_size", 0.2),
+        seed=recorded.get("seed", DEFAULT_SEED),
+    )
+    if (split.feature_names, split.class_names) != (names.feature_names, names.class_names):
+        raise UsageError(
+            f"Received data={str(path)!r}, whose columns and classes are not the model's: "
+            f"expected columns {', '.join(names.feature_names)} and {names.target!r} with the "
+            f"classes {', '.join(names.class_names)}."
+        )
+    return split[1]
+
+
+def _check_unchanged(model_path, path):
+    recorded = _recorded(model_path).get("data")
+    recorded = recorded.get("sha256") if isinstance(recorded, dict) else None
+    if recorded is not None and Path(path).is_file() and sha256_of(path) != recorded:
+        raise IrisKerasError(
+            f"Received model='{model_path}', trained on {path}, which changed since (its SHA-256 "
+            "differs from the one metrics.json records): its test split would be another. "
+            "Pass --data to score the model on the file as it is now."
+        )

@@ -11,12 +11,14 @@
 - `learning_curves.png` and `confusion_matrix.png`.
 
 By default the folder is `runs/<backend>/<run name>/` (`default_output_dir`):
-the recipe's name, then what differs from the recipe's defaults (`run_name`),
-so that a run with other settings never replaces another experiment's files.
+the recipe's name, after its table's for a learner's table, then what differs
+from the recipe's defaults (`run_name`), so that a run with other settings
+never replaces another experiment's files.
 """
 
 import re
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from iris_keras.common import artifacts
 from iris_keras.evaluate import evaluate_model
 from iris_keras.figures.training import plot_confusion_matrix, plot_learning_curves
 from iris_keras.recipes import RECIPES
+from iris_keras.recipes.own_data import TABLE_FIELDS
 
 MODEL = "model.keras"
 
@@ -62,12 +65,31 @@ def save_and_reload(model, path, test_data, recipe):
 
 
 def run_record(recipe, fit_data, validation_data, test_data):
-    """What `metrics.json` records of the run's settings and data."""
+    """What `metrics.json` records of the run's settings and data.
+
+    A run on a table also records the table (`data`): its path, its
+    SHA-256, its target column, feature names and classes, so that
+    `evaluate` finds its test split again, and notices when the file changed.
+    """
+    table = {}
+    if recipe.data is not None:
+        table = {
+            "data": {
+                "path": recipe.data,
+                "sha256": artifacts.sha256_of(recipe.data),
+                "target": recipe.target_column,
+                "feature_names": list(recipe.feature_names),
+                "classes": list(recipe.table_classes),
+            }
+        }
     return {
+        **table,
         "class_names": list(recipe.class_names),
         "seed": recipe.seed,
         "hyperparameters": {
-            key: value for key, value in recipe.as_dict().items() if key not in ("name", "seed")
+            key: value
+            for key, value in recipe.as_dict().items()
+            if key not in ("name", "seed", *TABLE_FIELDS)
         },
         "load_data": recipe.load_data_kwargs(),
         "num_samples": {
@@ -96,12 +118,16 @@ def write_artifacts(output_dir, history, metrics, recipe, *, started):
         output_dir / "learning_curves.png",
         plot_learning_curves(history, title=f"{title}: learning curves"),
     )
-    artifacts.save_figure(
-        output_dir / "confusion_matrix.png",
-        plot_confusion_matrix(
-            metrics["confusion_matrix"], recipe.class_names, title=f"{title}: confusion matrix"
-        ),
-    )
+    with warnings.catch_warnings():
+        # A table's class names in a script no font here draws (Chinese without a CJK
+        # font, `figures.training.CJK_FONTS`) show as boxes; metrics.json has them as text.
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        artifacts.save_figure(
+            output_dir / "confusion_matrix.png",
+            plot_confusion_matrix(
+                metrics["confusion_matrix"], recipe.class_names, title=f"{title}: confusion matrix"
+            ),
+        )
     metrics["sha256"] = {
         name: artifacts.sha256_of(output_dir / name) for name in ARTIFACTS if name != METRICS
     }
@@ -128,14 +154,17 @@ NAME_PARTS: dict[str, Callable[[Any], str]] = {
 
 
 def run_name(recipe):
-    """A run's folder name: its recipe's name, then each setting that differs from it.
+    """A run's folder name: its table's and recipe's names, then each setting that differs.
 
-    The recipe as shipped is its name alone; each setting that differs adds a
-    part, in the fixed order of `NAME_PARTS`: `epochs20`, `batch16`,
-    `lr0.05`, `momentum0.5`, `units16x8`, `raw` (unstandardized inputs), a
-    positive class by its species, `seed7`... Numbers are written as Python
-    writes them (`0.05`, `1e-05`), so two settings never share a name; a
-    character that is not a letter, a digit, `.` or `-` becomes `_`.
+    The recipe as shipped is its name alone; a recipe on a learner's table is
+    the table file's name, then the recipe's (`wine-article`). Each setting
+    that differs from the recipe's (or, on a table, from what the table
+    decides: its target and positive class) adds a part, in the fixed order
+    of `NAME_PARTS`: `epochs20`, `batch16`, `lr0.05`, `momentum0.5`,
+    `units16x8`, `raw` (unstandardized inputs), a positive class by its
+    name, `seed7`... Numbers are written as Python writes them (`0.05`,
+    `1e-05`), so two settings never share a name; a character that is not a
+    letter, a digit, `.` or `-` becomes `_`.
 
     Args:
         recipe: the run's `Recipe`.
@@ -152,19 +181,39 @@ def run_name(recipe):
     >>> run_name(get_recipe("article", positive_class="setosa", standardize=False))
     'article-setosa-raw'
     """
-    shipped, settings = RECIPES[recipe.name].as_dict(), recipe.as_dict()
+    defaults, settings = _defaults(recipe), recipe.as_dict()
     fields = [*NAME_PARTS, *(field for field in settings if field not in NAME_PARTS)]
     differing = [
-        field for field in fields if field != "name" and settings[field] != shipped.get(field)
+        field
+        for field in fields
+        if field not in ("name", *TABLE_FIELDS) and settings[field] != defaults.get(field)
     ]
-    return "-".join([recipe.name, *(_name_part(recipe, field) for field in differing)])
+    names = [recipe.name] if recipe.data is None else [_safe(Path(recipe.data).stem), recipe.name]
+    return "-".join([*names, *(_name_part(recipe, field) for field in differing)])
+
+
+def _defaults(recipe):
+    """What a run of `recipe` sets unless told otherwise: the shipped recipe, on its table."""
+    shipped = RECIPES[recipe.name].as_dict()
+    if recipe.data is None:
+        return shipped
+    classes = recipe.table_classes
+    two = len(classes) == 2
+    return {
+        **shipped,
+        "target": "binary" if two else "onehot",
+        "positive_class": classes[1] if two else None,
+    }
+
+
+def _safe(text):
+    return re.sub(r"[^\w.-]", "_", text)
 
 
 def _name_part(recipe, field):
     """The part of a folder name that shows one setting of `recipe`, filesystem-safe."""
     value = getattr(recipe, field)
-    shown = NAME_PARTS[field](value) if field in NAME_PARTS else f"{field}-{value}"
-    return re.sub(r"[^\w.-]", "_", shown)
+    return _safe(NAME_PARTS[field](value) if field in NAME_PARTS else f"{field}-{value}")
 
 
 def figure_title(recipe, backend_name):

@@ -13,7 +13,7 @@ from iris_keras import __version__
 from iris_keras.app.distribute import STRATEGIES
 from iris_keras.backend import BACKENDS
 from iris_keras.common.machine import DEVICES
-from iris_keras.datasets.iris import FEATURE_NAMES, SPECIES
+from iris_keras.datasets.iris import SPECIES
 from iris_keras.errors import (
     UsageError,
     check_choice,
@@ -27,7 +27,8 @@ from iris_keras.study.variants import study_variants
 
 PROG = "iris-keras"
 VARIANT_NAMES = tuple(variant.name for variant in study_variants())
-MEASUREMENTS = tuple(name.upper() for name in FEATURE_NAMES)
+# `predict`'s values, one name in its usage line, its arguments and its errors.
+MEASUREMENT = "MEASUREMENT"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,7 +96,15 @@ def build_parser():
     _add_train(commands.add_parser("train", help="train a recipe and write its artifacts"))
     evaluate = commands.add_parser("evaluate", help="evaluate a saved model on its test set")
     evaluate.add_argument("model", metavar="MODEL", help="a model.keras file")
-    _add_predict(commands.add_parser("predict", help="predict the species of one flower"))
+    evaluate.add_argument(
+        "--data",
+        metavar="FILE",
+        help="score a model of a table on this file's test split, split as training split "
+        "it (default: the table the run recorded in metrics.json)",
+    )
+    _add_predict(
+        commands.add_parser("predict", help="predict the species of one flower, or a table's class")
+    )
     _add_study(
         commands.add_parser(
             "study", help="train every recipe variant on many seeds and report the spread"
@@ -111,11 +120,14 @@ def _add_train(train):
         default="article",
         help="article (faithful to §4) or multiclass (corrected) (default: article)",
     )
+    _add_data(train)
     _add_hyperparameters(train)
     train.add_argument(
         "--positive-class",
-        type=_choice("positive_class", SPECIES),
-        help="the species of the binary target, article recipe (default: virginica)",
+        metavar="NAME",
+        help="the class labelled 1 of a binary target: a species of iris, article recipe; "
+        "a class of --data, told from all the others, either recipe (default: virginica; "
+        "with --data, the second of two classes, none for more)",
     )
     train.add_argument(
         "--no-standardize",
@@ -161,6 +173,43 @@ def _add_train(train):
         help="replace a run of other settings that --output holds, finished or interrupted "
         "(default: off: refuse it; a run of the same settings is always replaced)",
     )
+
+
+def _add_data(train):
+    train.add_argument(
+        "--data",
+        metavar="FILE",
+        help="train on your own table instead of iris: a CSV or TSV file with a header row, "
+        "in UTF-8 or GB18030 (see docs/own-data.md) (default: iris)",
+    )
+    train.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="the column of --data to predict; every other column is a measurement "
+        "(default: none; required with --data)",
+    )
+
+
+def check_arguments(parser, args):
+    """What the parser cannot check option by option: `--data` with `--target`, and iris's class.
+
+    Exits as `train`'s own usage errors do: one line, status 2.
+    """
+    if args.command != "train":
+        return
+    problem = None
+    if (args.data is None) != (args.target is None):
+        given, missing = ("--data", "--target") if args.target is None else ("--target", "--data")
+        problem = (
+            f"argument {missing}: expected with {given}, e.g. --data wine.csv --target cultivar"
+        )
+    elif args.data is None and args.positive_class is not None:
+        try:
+            check_choice("positive_class", args.positive_class, SPECIES)
+        except UsageError as error:
+            problem = f"argument --positive-class: {error}"
+    if problem:
+        parser.exit(2, f"{PROG} train: error: {problem} (see `{PROG} train --help`)\n")
 
 
 def _add_hyperparameters(train):
@@ -217,13 +266,14 @@ def _add_distribution(train):
 
 
 def _add_predict(predict):
-    predict.usage = f"{PROG} predict [-h] MODEL {' '.join(MEASUREMENTS)}"
     predict.add_argument("model", metavar="MODEL", help="a model.keras file")
     predict.add_argument(
         "measurements",
-        nargs="*",
-        metavar="MEASUREMENT",
-        help=f"the flower's {', '.join(MEASUREMENTS)}, in centimetres",
+        nargs="+",
+        metavar=MEASUREMENT,
+        help="one per measurement the model takes, in the order of its data's columns, or each "
+        "as name=value: for iris, sepal_length sepal_width petal_length petal_width in cm, "
+        "e.g. 6.3 3.3 6.0 2.5 or petal_width=2.5 ...",
     )
 
 

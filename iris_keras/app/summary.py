@@ -26,6 +26,7 @@ def training_summary(metrics, *, standing=None):
     )
     lines = [
         f"recipe          {metrics['recipe']}",
+        *([f"data            {_table_text(metrics['data'])}"] if "data" in metrics else []),
         f"test accuracy   {metrics['test_accuracy']:.4f}",
         f"test loss       {metrics['test_loss']:.4f}",
         *([f"seed study      {standing}"] if standing else []),
@@ -52,6 +53,14 @@ def training_summary(metrics, *, standing=None):
         ),
     ]
     return "\n".join(lines)
+
+
+def _table_text(data):
+    """A table run's data: the file, the column predicted and how many classes and measurements."""
+    return (
+        f"{data['path']}: {data['target']} ({len(data['classes'])} classes, "
+        f"{len(data['feature_names'])} measurements)"
+    )
 
 
 def _elapsed_text(timings):

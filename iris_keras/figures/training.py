@@ -6,6 +6,18 @@ work in scripts (no display needed) and show inline in notebooks.
 
 import numpy as np
 
+# Fonts with Chinese characters, for class names of a learner's table: the
+# first one matplotlib knows draws what DejaVu Sans lacks (Debian and Ubuntu's
+# fonts-noto-cjk, Windows, macOS, fonts-wqy-zenhei, Adobe's Source Han Sans).
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "WenQuanYi Zen Hei",
+    "SimHei",
+    "Source Han Sans SC",
+)
+
 
 def plot_learning_curves(history, *, title=None):
     """Loss and accuracy per epoch, training against validation.
@@ -57,8 +69,9 @@ def plot_confusion_matrix(matrix, class_names, *, title=None):
     axes = figure.subplots()
     axes.imshow(matrix, cmap="Blues")
     ticks = np.arange(len(class_names))
-    axes.set_xticks(ticks, class_names, rotation=30, ha="right")
-    axes.set_yticks(ticks, class_names)
+    families = label_fonts()
+    axes.set_xticks(ticks, class_names, rotation=30, ha="right", fontfamily=families)
+    axes.set_yticks(ticks, class_names, fontfamily=families)
     axes.set_xlabel("predicted")
     axes.set_ylabel("true")
     for row, column in np.ndindex(matrix.shape):
@@ -66,3 +79,15 @@ def plot_confusion_matrix(matrix, class_names, *, title=None):
         axes.text(column, row, str(matrix[row, column]), ha="center", va="center", color=color)
     figure.tight_layout()
     return figure
+
+
+def label_fonts():
+    """The fonts for class names: matplotlib's default, then the first `CJK_FONTS` it knows.
+
+    Returns:
+        A list of font family names, for `fontfamily=`.
+    """
+    from matplotlib import font_manager, rcParams
+
+    known = set(font_manager.get_font_names())
+    return [*rcParams["font.sans-serif"][:1], *[name for name in CJK_FONTS if name in known][:1]]

@@ -238,7 +238,8 @@ def test_output_that_is_a_file(tmp_path, capsys):
         pytest.param(
             ["predict", "6.3", "3.3", "6.0", "2.5"],
             2,
-            "Received no model file, expected `iris-keras predict MODEL SEPAL_LENGTH",
+            "Received no model file, expected `iris-keras predict MODEL MEASUREMENT "
+            "[MEASUREMENT ...]`",
             id="model-forgotten",
         ),
     ],

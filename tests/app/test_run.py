@@ -77,27 +77,14 @@ def test_saved_model_reproduces_predictions(article_run):
 
 def test_saved_model_alone_in_a_program_without_iris_keras(article_run, tmp_path):
     """`keras.models.load_model` alone reproduces the predictions: preprocessing is inside."""
-    import subprocess
-    import sys
-
     from iris_keras.datasets import iris
+    from tests.support.helpers import predict_in_plain_keras
 
     _, output_dir = article_run
     _, (x_test, _) = iris.load_data()
-    np.save(tmp_path / "x.npy", x_test)
-    code = (
-        "import sys, numpy as np, keras\n"
-        "model = keras.models.load_model(sys.argv[1])\n"
-        "np.save(sys.argv[3], model.predict(np.load(sys.argv[2]), verbose=0))\n"
-        "assert not any(name.startswith('iris_keras') for name in sys.modules)\n"
-    )
-    paths = [output_dir / "model.keras", tmp_path / "x.npy", tmp_path / "p.npy"]
-    result = subprocess.run(
-        [sys.executable, "-c", code, *map(str, paths)], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr
+    predicted = predict_in_plain_keras(output_dir / "model.keras", x_test, tmp_path)
     expected = keras.models.load_model(output_dir / "model.keras").predict(x_test, verbose=0)
-    np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), expected)
+    np.testing.assert_array_equal(predicted, expected)
 
 
 @pytest.mark.parametrize("run", ["article_run", "multiclass_run"])

@@ -85,13 +85,15 @@ def exists(path, page):
 
 
 def committed_names():
-    """The file names the repository holds, and those a run or a study writes."""
+    """The file names the repository holds, those a run writes, and the example tables."""
     from iris_keras.app.outputs import ARTIFACTS
+    from iris_keras.datasets.examples import EXAMPLES
 
     files = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
-    return {Path(name).name for name in files} | set(ARTIFACTS)
+    tables = {f"{name}.csv" for name in EXAMPLES}  # python -m iris_keras.datasets.examples NAME
+    return {Path(name).name for name in files} | set(ARTIFACTS) | tables
 
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)

@@ -41,6 +41,30 @@ def train_command(output, *extra, recipe="multiclass", epochs, seed):
     return cli_command(*train_arguments(output, *extra, recipe=recipe, epochs=epochs, seed=seed))
 
 
+PLAIN_KERAS_SCRIPT = (
+    "import sys, numpy as np, keras\n"
+    "model = keras.models.load_model(sys.argv[1])\n"
+    "np.save(sys.argv[3], model.predict(np.load(sys.argv[2]), verbose=0))\n"
+    "assert not any(name.startswith('iris_keras') for name in sys.modules)\n"
+)
+
+
+def predict_in_plain_keras(model_path, x, folder):
+    """What `model_path` predicts for `x` in a fresh Python that loads Keras and nothing of ours."""
+    import numpy as np
+
+    np.save(Path(folder) / "x.npy", x)
+    paths = [model_path, Path(folder) / "x.npy", Path(folder) / "p.npy"]
+    result = subprocess.run(
+        [sys.executable, "-c", PLAIN_KERAS_SCRIPT, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return np.load(Path(folder) / "p.npy")
+
+
 HOLDER_SCRIPT = """
 import sys
 from iris_keras.common.folder_lock import hold

@@ -46,7 +46,7 @@ CORE_MODULES = (
     "iris_keras/importance.py",
     "iris_keras/model.py",
     "iris_keras/predict.py",
-    "iris_keras/recipes.py",
+    "iris_keras/recipes/__init__.py",
     "iris_keras/seeding.py",
     "iris_keras/study/copies.py",
     "iris_keras/study/measures.py",
@@ -66,6 +66,13 @@ CORE_MODULES = (
     "iris_keras/study/variants.py",
     "iris_keras/train.py",
 )
+
+
+def module_name(path):
+    """A module's short name on the page: `model` for `iris_keras/model.py`, `recipes`
+    for a package's `iris_keras/recipes/__init__.py`."""
+    path = Path(path)
+    return path.parent.name if path.stem == "__init__" else path.stem
 
 
 def load_results():
@@ -240,7 +247,7 @@ def _run_lines(results):
         "| --- | --- | ---: | ---: | ---: | --- | --- |",
     ]
     for run in runs:
-        names = ", ".join(f"`{Path(module).stem}`" for module in run["modules"])
+        names = ", ".join(f"`{module_name(module)}`" for module in run["modules"])
         if set(run["modules"]) == set(CORE_MODULES):
             names = "every core module"
         lines.append(

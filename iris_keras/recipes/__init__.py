@@ -22,7 +22,10 @@ erratum 7). Every field can be overridden:
 5
 
 Each of the article's steps, applied to a recipe: `split_for` (§4.1),
-`build_for` (§4.2–4.3) and `fit_recipe` (§4.4).
+`build_for` (§4.2–4.3) and `fit_recipe` (§4.4). Either recipe also trains on
+a learner's own table, `get_recipe("article", data="wine.csv",
+target_column="cultivar")`: the table decides the inputs and the head
+(`recipes.own_data`).
 """
 
 from __future__ import annotations
@@ -35,8 +38,9 @@ import numpy as np
 
 from iris_keras.batches import steps_per_epoch
 from iris_keras.compile import compile_model
-from iris_keras.datasets import iris
+from iris_keras.datasets import iris, table
 from iris_keras.datasets.iris import DEFAULT_POSITIVE_CLASS, SPECIES, class_names
+from iris_keras.datasets.model_names import ModelNames
 from iris_keras.errors import (
     check_choice,
     check_non_negative_int,
@@ -46,6 +50,7 @@ from iris_keras.errors import (
     invalid,
 )
 from iris_keras.model import HIDDEN_UNITS, build_model
+from iris_keras.recipes.own_data import TABLE_FIELDS, check_table_fields, on_table
 from iris_keras.seeding import DEFAULT_SEED
 from iris_keras.train import fit_model
 
@@ -64,7 +69,8 @@ class Recipe:
     Attributes:
         name: the recipe's name.
         target: the label encoding, `"binary"` or `"onehot"`.
-        positive_class: the species labelled 1 for a binary target.
+        positive_class: the species labelled 1 for a binary target (on a
+            table, the class labelled 1, or `None` for a one-hot target).
         validation: `"test"` validates on the test set (the article);
             `"split"` on a stratified split of the training data.
         validation_size: the fraction of the training data held out when
@@ -74,11 +80,16 @@ class Recipe:
         epochs, batch_size, learning_rate, momentum: as in Keras.
         test_size: the test fraction passed to `iris.load_data`.
         seed: the one seed of the run: split, initial weights, shuffles.
+        data: a learner's table (`datasets.table`), its absolute path;
+            `None` for iris.
+        target_column: the table's column to predict.
+        feature_names, table_classes: the table's feature columns and its
+            classes, as `table.read_table` found them (`recipes.own_data.on_table`).
     """
 
     name: str
     target: str
-    positive_class: str = DEFAULT_POSITIVE_CLASS
+    positive_class: str | None = DEFAULT_POSITIVE_CLASS
     validation: str = "test"
     validation_size: float = 0.2
     units: tuple[int, ...] = HIDDEN_UNITS
@@ -89,10 +100,18 @@ class Recipe:
     momentum: float = 0.9
     test_size: float = 0.2
     seed: int = DEFAULT_SEED
+    data: str | None = None
+    target_column: str | None = None
+    feature_names: tuple[str, ...] = ()
+    table_classes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_choice("target", self.target, ("binary", "onehot"))
-        check_choice("positive_class", self.positive_class, SPECIES)
+        if self.data is None:
+            check_choice("positive_class", self.positive_class, SPECIES)
+        for field in ("feature_names", "table_classes"):
+            object.__setattr__(self, field, tuple(getattr(self, field)))
+        check_table_fields(self)
         check_choice("validation", self.validation, VALIDATIONS)
         check_unit_interval(
             "validation_size", self.validation_size, closed_low=False, closed_high=False
@@ -112,18 +131,38 @@ class Recipe:
     @property
     def class_names(self) -> tuple[str, ...]:
         """The name of each label index."""
-        return class_names(target=self.target, positive_class=self.positive_class)
+        if self.data is not None:
+            return table.label_names(self.table_classes, self.positive_class)
+        return class_names(target=self.target, positive_class=self.positive_class or "")
+
+    @property
+    def model_names(self) -> ModelNames | None:
+        """The names a table's model carries (`datasets.model_names`); `None` for iris."""
+        if self.data is None or self.target_column is None:
+            return None
+        return ModelNames(self.target_column, self.feature_names, self.class_names)
 
     def as_dict(self) -> dict[str, Any]:
-        """Every field as JSON-able values (`units` as a list), for metrics and fingerprints."""
+        """Every field as JSON-able values (tuples as lists), for metrics and fingerprints.
+
+        A recipe on iris has no table fields here: its fingerprint is the
+        one every recorded run of the seed study was made with.
+        """
         fields = dataclasses.asdict(self)
-        fields["units"] = list(self.units)
+        for field in ("units", *TABLE_FIELDS[2:]):
+            fields[field] = list(fields[field])
+        if self.data is None:
+            for field in TABLE_FIELDS:
+                del fields[field]
         return fields
 
     def load_data_kwargs(self) -> dict[str, Any]:
-        """The keyword arguments of `iris.load_data` for this recipe."""
+        """The keyword arguments of `iris.load_data` (or `table.load_data`) for this recipe."""
+        kwargs: dict[str, Any] = {"target": self.target}
+        if self.data is not None:
+            kwargs = {"path": self.data, "target": self.target_column}
         return {
-            "target": self.target,
+            **kwargs,
             "positive_class": self.positive_class,
             "test_size": self.test_size,
             "seed": self.seed,
@@ -143,20 +182,28 @@ def get_recipe(name: str, **overrides: Any) -> Recipe:
         name: `"article"` or `"multiclass"`.
         **overrides: fields of `Recipe` to replace; `None` values are ignored,
             so CLI options that were not given keep the recipe's value.
+            `data` and `target_column` put the recipe on a table
+            (`recipes.own_data.on_table`, which sets the fields the table decides).
 
     Returns:
         A validated `Recipe`.
 
     Raises:
-        UsageError: an unknown recipe or field, or a bad value.
+        UsageError: an unknown recipe or field, a bad value, or a table
+            that `table.load_data` refuses.
     """
     recipe = RECIPES[check_choice("recipe", name, tuple(RECIPES))]
     fields = {field.name for field in dataclasses.fields(Recipe)} - {"name"}
     for key in overrides:
         if key not in fields:
             raise invalid("override", f"one of {', '.join(sorted(fields))}", key)
-    return dataclasses.replace(
-        recipe, **{key: value for key, value in overrides.items() if value is not None}
+    given = {key: value for key, value in overrides.items() if value is not None}
+    if "data" not in given:
+        return dataclasses.replace(recipe, **given)
+    data, target = given.pop("data"), given.pop("target_column", None)
+    positive = given.pop("positive_class", None)
+    return on_table(
+        dataclasses.replace(recipe, **given), data, target=target, positive_class=positive
     )
 
 
@@ -167,9 +214,21 @@ def split_for(recipe: Recipe) -> tuple[Data, Data, Data]:
         `(x_fit, y_fit), (x_val, y_val), (x_test, y_test)`; for the article
         recipe the validation data is the test set, as in the article.
     """
-    (x_train, y_train), (x_test, y_test) = iris.load_data(**recipe.load_data_kwargs())
+    if recipe.data is None:
+        (x_train, y_train), (x_test, y_test) = iris.load_data(**recipe.load_data_kwargs())
+    else:
+        (x_train, y_train), (x_test, y_test) = table.load_data(**recipe.load_data_kwargs())
     if recipe.validation == "test":
         return (x_train, y_train), (x_test, y_test), (x_test, y_test)
+    if recipe.data is not None:
+        strata = y_train.argmax(axis=1) if y_train.ndim == 2 else y_train.astype(np.int64)
+        table.check_split(
+            recipe.data,
+            strata,
+            recipe.class_names,
+            test_size=recipe.validation_size,
+            split="validation",
+        )
     (x_fit, y_fit), (x_val, y_val) = iris.train_validation_split(
         x_train, y_train, validation_size=recipe.validation_size, seed=recipe.seed
     )
@@ -202,8 +261,9 @@ def build_for(recipe: Recipe, x_fit: np.ndarray, *, strategy: Any = None) -> ker
             target=recipe.target,
             units=recipe.units,
             standardize=recipe.standardize,
-            positive_class=recipe.positive_class,  # used by a binary target only
+            positive_class=recipe.positive_class,  # used by a binary target on iris only
             seed=recipe.seed,
+            names=recipe.model_names,  # a table's; None for iris
         )
         return compile_model(
             model,

@@ -1,0 +1,93 @@
+"""A recipe on a learner's own table: what the data decides, and what the recipe keeps.
+
+Both recipes apply to any table (`datasets.table`): the recipe keeps its
+network widths, optimizer, epochs and validation (`article`: 4-3, SGD
+0.01/0.9, the test set as validation data; `multiclass`: 16-8, a validation
+split), and the table decides the rest, as it does for the network:
+
+- the input width is the number of feature columns;
+- two classes give a binary target (one sigmoid unit, the second class in
+  `target_names` labelled 1), more give a one-hot target (a softmax);
+- `positive_class` makes any table binary, that class against the rest:
+  the article's own task on iris (virginica or not).
+
+`on_table` reads the file once, refusing a bad one before anything is
+written, and returns a plain `Recipe` carrying the file's path and the
+names of its columns and classes: a value a study can copy and a worker
+can train from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from iris_keras.datasets import table
+from iris_keras.errors import check_choice, invalid
+
+if TYPE_CHECKING:
+    from iris_keras.recipes import Recipe
+
+# The fields of a `Recipe` that only a recipe on a table sets.
+TABLE_FIELDS = ("data", "target_column", "feature_names", "table_classes")
+
+
+def on_table(
+    recipe: Recipe, data: str | Path, *, target: str, positive_class: str | None = None
+) -> Recipe:
+    """`recipe` on the table in `data`, predicting its column `target`.
+
+    Args:
+        recipe: a `Recipe`, e.g. `get_recipe("article")`, with its test and
+            validation sizes and seed already set.
+        data: the CSV or TSV file.
+        target: the column to predict.
+        positive_class: a class to tell from the rest, or `None` to let the
+            classes decide the target. Defaults to `None`.
+
+    Returns:
+        The `Recipe`, its `data` the file's absolute path.
+
+    Raises:
+        UsageError: whatever `table.load_data` refuses, a class too small
+            for the recipe's validation split included.
+    """
+    from iris_keras.recipes import split_for
+
+    if not isinstance(target, str):
+        raise invalid("target_column", "the name of the column to predict", target)
+    found = table.read_table(data, target=target)
+    names = table.label_names(found.target_names, positive_class)
+    resolved = dataclasses.replace(
+        recipe,
+        data=str(data),  # as given, for the messages of a refused split
+        target_column=target,
+        feature_names=found.feature_names,
+        table_classes=found.target_names,
+        target="binary" if len(names) == 2 else "onehot",
+        positive_class=names[1] if len(names) == 2 else None,
+    )
+    split_for(resolved)  # the splits are possible: refused now, before any file is written
+    return dataclasses.replace(resolved, data=str(Path(data).resolve()))
+
+
+def check_table_fields(recipe: Recipe) -> None:
+    """Refuses a `Recipe` whose table fields disagree with each other or with its target."""
+    if recipe.data is None:
+        for field in TABLE_FIELDS[1:]:
+            if getattr(recipe, field):
+                raise invalid(
+                    field, "nothing without `data`, the table it names", getattr(recipe, field)
+                )
+        return
+    if not recipe.feature_names or len(recipe.table_classes) < 2:
+        raise invalid("data", "a table with features and two classes or more", recipe.data)
+    if recipe.target == "binary":
+        check_choice("positive_class", recipe.positive_class, recipe.table_classes)
+    elif recipe.positive_class is not None or len(recipe.table_classes) < 3:
+        raise invalid(
+            "target",
+            "'binary' for two classes or a positive class, 'onehot' for three or more",
+            recipe.target,
+        )
