@@ -74,14 +74,15 @@ def test_notebook_runs_in_a_fresh_kernel(path):
     cache.store(executed, path, backend=BACKEND, seconds=seconds)
 
 
-@pytest.mark.notebook
-def test_the_kernel_is_this_environments_python(tmp_path):
-    import nbformat
+def test_the_kernel_is_this_environments_python():
+    """The kernel the notebooks name starts this environment's Python (what nbclient,
+    JupyterLab and the book start: the spec's first argument), on this backend."""
+    from jupyter_client.kernelspec import KernelSpecManager
 
-    cell = nbformat.v4.new_code_cell("import sys; print(sys.executable)")
-    executed = execute(nbformat.v4.new_notebook(cells=[cell]), cwd=tmp_path)
-    printed = executed.cells[0].outputs[0]["text"].strip()
-    assert Path(printed).resolve() == Path(sys.executable).resolve()
+    spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
+    assert spec.argv[1:3] == ["-m", "iris_keras.app.kernel"]
+    assert spec.env["KERAS_BACKEND"] == BACKEND
 
 
 def test_there_is_a_notebook_per_section():
