@@ -136,6 +136,11 @@ def _add_train(train):
         default=None,
         help="feed raw centimetres, as the article does (default: standardize inside the model)",
     )
+    _add_run_options(train)
+
+
+def _add_run_options(train):
+    """Where and how a training run runs: its folder, device, distribution and output."""
     train.add_argument(
         "--output",
         metavar="FOLDER",
