@@ -236,9 +236,12 @@ test: $(DEV) ## lint, then every offline test, notebooks included (about 5 min o
 	$(MAKE) --no-print-directory lint
 	$(PYTEST) -m "$(OFFLINE_TIER)" --durations=15
 
-test-all: $(DEV) ## lint, then every test: + slow, network, browser (Chromium) and the whole book
+# MARKERS narrows test-all to some tiers (CI runs the other backends without the downloads,
+# the browser and the book, which TensorFlow's run covers).
+MARKERS ?=
+test-all: $(DEV) ## lint, then every test: + slow, network, browser (Chromium) and the whole book (MARKERS=)
 	$(MAKE) --no-print-directory lint
-	$(PYTEST) --durations=25
+	$(PYTEST) $(if $(MARKERS),-m "$(MARKERS)") --durations=25
 
 test-fast: $(DEV) ## the offline tests without the notebooks: the inner loop
 	$(PYTEST) -m "$(OFFLINE_TIER) and not notebook"
