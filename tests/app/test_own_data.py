@@ -144,6 +144,7 @@ def test_predict_refuses_values_the_table_model_cannot_take(wine_run, capsys, va
     assert match in error and error.count("\n") == 1
 
 
+@pytest.mark.slow  # a fresh Python for its imports; an iris model's twin runs in every tier
 def test_a_table_model_loads_and_predicts_in_plain_keras(wine_run, tmp_path):
     """`keras.models.load_model` alone, no iris_keras: the standardization is inside."""
     import keras
