@@ -36,7 +36,7 @@ def stack_figures(model, copies):
     scores = model.test_on_batch(x_test.swapaxes(0, 1), y_test.swapaxes(0, 1), return_dict=True)
     outputs = layer_outputs(model, np.concatenate([x_fit, x_test], axis=1).swapaxes(0, 1))
     fit_rows = x_fit.shape[1]
-    dead = sum(np.all(output[:fit_rows] == 0, axis=0).sum(axis=-1) for _, output in outputs[:-1])
+    dead = sum(np.all(output[:, :fit_rows] == 0, axis=1).sum(axis=-1) for _, output in outputs[:-1])
     probabilities = outputs[-1][1][fit_rows:]
     return {
         "test_accuracy": [float(value) for value in backend_array(scores["copy_accuracy"])],
@@ -50,15 +50,16 @@ def stack_figures(model, copies):
 
 
 def layer_outputs(model, x):
-    """The output of each hidden ReLU layer and of the output layer for `x (n, K, 4)`.
+    """The output of each hidden ReLU layer and of the output layer for `x (n, S, 4)`.
 
     One compiled call (`predict_on_batch` of a model that returns those
     layers' outputs): on JAX, calling the layers one by one compiles each
     operation for its shapes, a few seconds per stack.
 
     Returns:
-        A list of `(layer name, NumPy array (n, K, units))`, the output
-        layer last.
+        A list of `(layer name, NumPy array)`, the output layer last: a
+        hidden layer's output copies first, `(K, n, units)`, the output
+        layer's samples first, `(n, K, classes)`.
     """
     import keras
 
