@@ -23,7 +23,14 @@ from iris_keras.errors import (
     check_unit_interval,
 )
 from iris_keras.recipes import RECIPES
-from iris_keras.study.variants import study_variants
+from iris_keras.study.variants import (
+    SWEEP_BATCH_SIZES,
+    SWEEP_EPOCHS,
+    SWEEP_LEARNING_RATES,
+    SWEEP_MOMENTA,
+    SWEEP_SEEDS,
+    study_variants,
+)
 
 PROG = "iris-keras"
 VARIANT_NAMES = tuple(variant.name for variant in study_variants())
@@ -99,6 +106,12 @@ def build_parser():
     _add_study(
         commands.add_parser(
             "study", help="train every recipe variant on many seeds and report the spread"
+        )
+    )
+    _add_sweep(
+        commands.add_parser(
+            "sweep",
+            help="train every learning rate, momentum and batch size on many seeds: the atlas",
         )
     )
     return parser
@@ -265,6 +278,85 @@ def _add_study(study):
     )
 
 
+def _listed(values):
+    return " ".join(f"{value:g}" for value in values)
+
+
+def _add_sweep(sweep):
+    sweep.add_argument(
+        "--recipe",
+        dest="recipes",
+        nargs="+",
+        type=_choice("recipe", tuple(RECIPES)),
+        default=list(RECIPES),
+        help=f"the recipes, each as shipped (default: {' '.join(RECIPES)})",
+    )
+    sweep.add_argument(
+        "--learning-rate",
+        dest="learning_rates",
+        nargs="+",
+        type=_typed(float, lambda v: check_positive_float("learning_rate", v)),
+        default=list(SWEEP_LEARNING_RATES),
+        help=f"SGD's step sizes (default: {_listed(SWEEP_LEARNING_RATES)})",
+    )
+    sweep.add_argument(
+        "--momentum",
+        dest="momenta",
+        nargs="+",
+        type=_typed(
+            float, lambda v: check_unit_interval("momentum", v, closed_low=True, closed_high=False)
+        ),
+        default=list(SWEEP_MOMENTA),
+        help=f"SGD's momenta, in [0, 1) (default: {_listed(SWEEP_MOMENTA)})",
+    )
+    sweep.add_argument(
+        "--batch-size",
+        dest="batch_sizes",
+        nargs="+",
+        type=_positive_int("batch_size"),
+        default=list(SWEEP_BATCH_SIZES),
+        help=f"flowers per gradient step (default: {_listed(SWEEP_BATCH_SIZES)})",
+    )
+    sweep.add_argument(
+        "--seeds",
+        type=_positive_int("seeds"),
+        default=SWEEP_SEEDS,
+        help=f"seeds per grid point, from 42 (default: {SWEEP_SEEDS})",
+    )
+    sweep.add_argument(
+        "--epochs",
+        type=_positive_int("epochs"),
+        default=SWEEP_EPOCHS,
+        help=f"epochs per run, each one recorded (default: {SWEEP_EPOCHS})",
+    )
+    sweep.add_argument(
+        "--output",
+        metavar="FOLDER",
+        help="output folder (default: runs/<backend>/sweep, e.g. runs/tensorflow/sweep)",
+    )
+    sweep.add_argument(
+        "--workers",
+        type=_positive_int("workers"),
+        help="worker processes (default: one per CPU core)",
+    )
+    sweep.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="also write the atlas's summary for a page to FILE, e.g. docs/atlas/summary.npz "
+        "(default: none)",
+    )
+    sweep.add_argument(
+        "--backend",
+        type=_choice("backend", BACKENDS),
+        help="the Keras backend of every run; it must be installed here "
+        "(default: KERAS_BACKEND, else tensorflow)",
+    )
+    _add_study_execution(sweep)
+    sweep.add_argument(
+        "--quiet", action="store_true", help="no progress bar on stderr (default: off)"
+    )
+
+
 def _add_study_execution(study):
     """How the study's runs are trained: stacked or per run, where, with what limit."""
     study.add_argument(
@@ -290,6 +382,6 @@ def _add_study_execution(study):
         "--block",
         metavar="RUNS",
         type=_positive_int("block"),
-        help="the most runs in one stacked task, to spread a recipe over more workers "
-        "(default: all runs of a recipe and width in one task)",
+        help="the most runs in one stacked task, to spread a stack over more workers "
+        "(default: all the runs one model can stack, in one task)",
     )
