@@ -78,7 +78,7 @@ def train_variant(variant, seed, *, epochs=None, callbacks=(), curves=False):
             recipe,
             (x_fit, y_fit),
             validation_data,
-            callbacks=[*callbacks, *recorder],
+            callbacks=[*callbacks, *(found.callback for found in recorder)],
             verbose=0,
         )
     except DivergedError as error:

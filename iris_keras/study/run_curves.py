@@ -13,10 +13,7 @@ as `iris-keras train` with that many epochs or more would fail.
 a stacked model at once; `masked` is the rule both follow.
 """
 
-import keras
 import numpy as np
-
-from iris_keras.study.measures import predicts_single_class
 
 CURVES = (
     "loss",
@@ -56,8 +53,11 @@ def masked(curves, bad_epoch, epochs=None):
     return found
 
 
-class RunCurves(keras.callbacks.Callback):
+class RunCurves:
     """Records one run's `CURVES` at every epoch's end (after `fit_model`'s validation).
+
+    Pass `RunCurves(...).callback` to `fit`; `curves(epochs)` gives what it
+    recorded.
 
     Args:
         x_test: the test features, shape `(m, 4)`.
@@ -65,15 +65,20 @@ class RunCurves(keras.callbacks.Callback):
     """
 
     def __init__(self, x_test, y_test):
-        super().__init__()
+        import keras
+
         self.test = (np.asarray(x_test, dtype=np.float32), y_test)
         self.records: dict[str, list] = {name: [] for name in CURVES}
+        self.callback = keras.callbacks.LambdaCallback(on_epoch_end=self.record)
 
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        scores = self.model.test_on_batch(*self.test, return_dict=True)
-        found = {**logs, "test_loss": scores["loss"], "test_accuracy": scores["accuracy"]}
-        found["collapsed"] = float(predicts_single_class(self.model, self.test[0]))
+    def record(self, epoch, logs=None):
+        """Adds an epoch's scores: `logs` (`fit_model`'s), then the test set's."""
+        from iris_keras.study.measures import predicts_single_class
+
+        model = self.callback.model
+        scores = model.test_on_batch(*self.test, return_dict=True)
+        found = {**(logs or {}), "test_loss": scores["loss"], "test_accuracy": scores["accuracy"]}
+        found["collapsed"] = float(predicts_single_class(model, self.test[0]))
         for name in CURVES:
             self.records[name].append(found.get(name, np.nan))
 
