@@ -78,14 +78,18 @@ def test_a_tiny_sweep_end_to_end_then_a_rerun_that_resumes(tmp_path, capsys):
     assert len(rows) == 4 and sum(bool(row["error"]) for row in rows) == 2  # lr 1e20 diverged
     atlas = load_atlas(output)
     assert atlas.curves["test_accuracy"].shape == (1, 2, 1, 1, 2, 3)
-    assert atlas.recorded.all() and (atlas.diverged[0, 1] == 1).all()
-    assert (
-        np.isnan(atlas.curves["loss"][0, 1]).all()
-        and not np.isnan(atlas.curves["loss"][0, 0]).any()
-    )
+    diverged = atlas.diverged[0, :, 0, 0]  # per learning rate and seed: the epoch, 0 for never
+    assert atlas.recorded.all() and (diverged[0] == 0).all() and (diverged[1] > 0).all()
+    assert not np.isnan(atlas.curves["loss"][0, 0]).any()
+    for seed, epoch in enumerate(diverged[1]):  # each diverged run's curves stop the epoch before
+        assert np.isnan(atlas.curves["loss"][0, 1, 0, 0, seed]).tolist() == [
+            index + 1 >= epoch for index in range(3)
+        ]
     arrays, facts = read_summary(summary)
     assert arrays["test_correct"].shape == (1, 2, 1, 1, 2, 3) and facts["backend"]
-    assert arrays["diverged"][0, 1, 0, 0].tolist() == [2, 2, 2]
+    assert arrays["diverged"][0, 1, 0, 0].tolist() == [
+        int((diverged[1] <= epoch).sum()) for epoch in (1, 2, 3)
+    ]
 
     before = (output / "sweep.csv").read_bytes()
     assert main([*SWEEP, "--output", str(output), "--quiet"]) == 0  # diverged runs stay recorded

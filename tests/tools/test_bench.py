@@ -212,7 +212,7 @@ def test_measuring_the_sweep_times_the_atlas_and_a_per_run_sample(tmp_path, monk
 
     def fake_time_grid(command_name, *arguments):
         seen.append((command_name, arguments))
-        return (60.0, 50.0, 6000, 100.0) if not arguments else (40.0, 35.0, 10, 70.0)
+        return (60.0, 50.0, 6000, 100.0) if not arguments else (160.0, 150.0, 40, 280.0)
 
     monkeypatch.setattr(sweep, "time_grid", fake_time_grid)
     before = _tracked_changes()
@@ -221,9 +221,9 @@ def test_measuring_the_sweep_times_the_atlas_and_a_per_run_sample(tmp_path, monk
     assert seen == [("sweep", ()), ("sweep", ("--per-run", *sweep.SAMPLE))]
     [written] = tmp_path.glob("sweep-*.md")
     table = written.read_text()
-    assert "the whole atlas, 6000 runs of 200 epochs, against 10 of its runs" in table
+    assert "the whole atlas, 6000 runs of 200 epochs, against 40 of its runs" in table
     assert (
-        "| (p) one Keras model per run (`--per-run`) | 10 | 40.0 | 35.0 | 70.0 | 4, 7 | 1×, 1× |"
+        "| (p) one Keras model per run (`--per-run`) | 40 | 160.0 | 150.0 | 280.0 | 4, 7 | 1×, 1× |"
         in table
     )
     assert "| (s) stacked, 600 runs per model (default) | 6000 | 60.0 | 50.0 | 100.0 " in table
