@@ -56,17 +56,12 @@ def sweep(args, command):
     from iris_keras.study.atlas import load_atlas, summarize_atlas, write_summary
     from iris_keras.study.grid import CURVES_DIR, sweep_grid
     from iris_keras.study.statistics import summarize, sweep_text
+    from iris_keras.study.variants import SWEEP_AXES
 
     if args.backend:
         backend.use(args.backend)
-    grid = sweep_grid(
-        recipes=args.recipes,
-        learning_rates=args.learning_rates,
-        momenta=args.momenta,
-        batch_sizes=args.batch_sizes,
-        seeds=args.seeds,
-        epochs=args.epochs,
-    )
+    axes = {name: getattr(args, name) for name in SWEEP_AXES}  # --recipe, --learning-rate, ...
+    grid = sweep_grid(seeds=args.seeds, epochs=args.epochs, **axes)
     output = Path(args.output or default_output_dir("sweep"))
     found = _run_grid(args, command, grid, output, None)
     if found is None:

@@ -23,14 +23,7 @@ from iris_keras.errors import (
     check_unit_interval,
 )
 from iris_keras.recipes import RECIPES
-from iris_keras.study.variants import (
-    SWEEP_BATCH_SIZES,
-    SWEEP_EPOCHS,
-    SWEEP_LEARNING_RATES,
-    SWEEP_MOMENTA,
-    SWEEP_SEEDS,
-    study_variants,
-)
+from iris_keras.study.variants import SWEEP_AXES, SWEEP_EPOCHS, SWEEP_SEEDS, study_variants
 
 PROG = "iris-keras"
 VARIANT_NAMES = tuple(variant.name for variant in study_variants())
@@ -66,6 +59,12 @@ def _choice(name, choices):
 
 def _positive_int(name):
     return _typed(int, lambda value: check_positive_int(name, value))
+
+
+_learning_rate = _typed(float, lambda value: check_positive_float("learning_rate", value))
+_momentum = _typed(
+    float, lambda value: check_unit_interval("momentum", value, closed_low=True, closed_high=False)
+)
 
 
 def _units(text):
@@ -182,14 +181,12 @@ def _add_hyperparameters(train):
     )
     train.add_argument(
         "--learning-rate",
-        type=_typed(float, lambda v: check_positive_float("learning_rate", v)),
+        type=_learning_rate,
         help=f"SGD's step size (default: {_recipes_say('learning_rate')})",
     )
     train.add_argument(
         "--momentum",
-        type=_typed(
-            float, lambda v: check_unit_interval("momentum", v, closed_low=True, closed_high=False)
-        ),
+        type=_momentum,
         help=f"SGD's momentum, in [0, 1) (default: {_recipes_say('momentum')})",
     )
     train.add_argument(
@@ -256,67 +253,37 @@ def _add_study(study):
         "--output", metavar="FOLDER", default="study", help="output folder (default: study/)"
     )
     study.add_argument(
-        "--workers",
-        type=_positive_int("workers"),
-        help="worker processes (default: one per CPU core)",
-    )
-    study.add_argument(
         "--readme",
         metavar="PAGE",
         help="also rewrite the block between <!-- study:start --> and <!-- study:end --> "
         "of PAGE (default: no page)",
     )
-    study.add_argument(
-        "--backend",
-        type=_choice("backend", BACKENDS),
-        help="the Keras backend of every run; it must be installed here (make study "
-        "BACKEND=jax uses .venv-jax) (default: KERAS_BACKEND, else tensorflow)",
-    )
-    _add_study_execution(study)
-    study.add_argument(
-        "--quiet", action="store_true", help="no progress bar on stderr (default: off)"
-    )
+    _add_grid_options(study)
 
 
 def _listed(values):
-    return " ".join(f"{value:g}" for value in values)
+    return " ".join(value if isinstance(value, str) else f"{value:g}" for value in values)
+
+
+# The sweep's axes: option, what it sets (`SWEEP_AXES`' names), how a value is read.
+_SWEEP_AXES = (
+    ("--recipe", "recipes", _choice("recipe", tuple(RECIPES)), "the recipes, each as shipped"),
+    ("--learning-rate", "learning_rates", _learning_rate, "SGD's step sizes"),
+    ("--momentum", "momenta", _momentum, "SGD's momenta, in [0, 1)"),
+    ("--batch-size", "batch_sizes", _positive_int("batch_size"), "flowers per gradient step"),
+)
 
 
 def _add_sweep(sweep):
-    sweep.add_argument(
-        "--recipe",
-        dest="recipes",
-        nargs="+",
-        type=_choice("recipe", tuple(RECIPES)),
-        default=list(RECIPES),
-        help=f"the recipes, each as shipped (default: {' '.join(RECIPES)})",
-    )
-    sweep.add_argument(
-        "--learning-rate",
-        dest="learning_rates",
-        nargs="+",
-        type=_typed(float, lambda v: check_positive_float("learning_rate", v)),
-        default=list(SWEEP_LEARNING_RATES),
-        help=f"SGD's step sizes (default: {_listed(SWEEP_LEARNING_RATES)})",
-    )
-    sweep.add_argument(
-        "--momentum",
-        dest="momenta",
-        nargs="+",
-        type=_typed(
-            float, lambda v: check_unit_interval("momentum", v, closed_low=True, closed_high=False)
-        ),
-        default=list(SWEEP_MOMENTA),
-        help=f"SGD's momenta, in [0, 1) (default: {_listed(SWEEP_MOMENTA)})",
-    )
-    sweep.add_argument(
-        "--batch-size",
-        dest="batch_sizes",
-        nargs="+",
-        type=_positive_int("batch_size"),
-        default=list(SWEEP_BATCH_SIZES),
-        help=f"flowers per gradient step (default: {_listed(SWEEP_BATCH_SIZES)})",
-    )
+    for flag, name, parse, what in _SWEEP_AXES:
+        sweep.add_argument(
+            flag,
+            dest=name,
+            nargs="+",
+            type=parse,
+            default=list(SWEEP_AXES[name]),
+            help=f"{what} (default: {_listed(SWEEP_AXES[name])})",
+        )
     sweep.add_argument(
         "--seeds",
         type=_positive_int("seeds"),
@@ -335,35 +302,40 @@ def _add_sweep(sweep):
         help="output folder (default: runs/<backend>/sweep, e.g. runs/tensorflow/sweep)",
     )
     sweep.add_argument(
-        "--workers",
-        type=_positive_int("workers"),
-        help="worker processes (default: one per CPU core)",
-    )
-    sweep.add_argument(
         "--summary",
         metavar="FILE",
         help="also write the atlas's summary for a page to FILE, e.g. docs/atlas/summary.npz "
         "(default: none)",
     )
-    sweep.add_argument(
+    _add_grid_options(sweep)
+
+
+def _add_grid_options(grid):
+    """What `study` and `sweep` share: where and how their runs train."""
+    grid.add_argument(
+        "--workers",
+        type=_positive_int("workers"),
+        help="worker processes (default: one per CPU core)",
+    )
+    grid.add_argument(
         "--backend",
         type=_choice("backend", BACKENDS),
-        help="the Keras backend of every run; it must be installed here "
-        "(default: KERAS_BACKEND, else tensorflow)",
+        help="the Keras backend of every run; it must be installed here (make study "
+        "BACKEND=jax uses .venv-jax) (default: KERAS_BACKEND, else tensorflow)",
     )
-    _add_study_execution(sweep)
-    sweep.add_argument(
+    _add_grid_execution(grid)
+    grid.add_argument(
         "--quiet", action="store_true", help="no progress bar on stderr (default: off)"
     )
 
 
-def _add_study_execution(study):
-    """How the study's runs are trained: stacked or per run, where, with what limit."""
+def _add_grid_execution(study):
+    """How a grid's runs are trained: stacked or per run, where, with what limit."""
     study.add_argument(
         "--per-run",
         action="store_true",
         help="train each run alone, one Keras model per run: the reference path, many times "
-        "slower (default: the runs of a recipe and width stacked in one model)",
+        "slower (default: the runs one model can hold, stacked in it)",
     )
     study.add_argument(
         "--scheduler",

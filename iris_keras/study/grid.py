@@ -28,13 +28,10 @@ momentum x batch size x seed of each recipe as shipped (`sweep_grid`).
 import dataclasses
 
 from iris_keras.errors import check_positive_int
-from iris_keras.recipes import RECIPES
 from iris_keras.seeding import DEFAULT_SEED
 from iris_keras.study.variants import (
-    SWEEP_BATCH_SIZES,
+    SWEEP_AXES,
     SWEEP_EPOCHS,
-    SWEEP_LEARNING_RATES,
-    SWEEP_MOMENTA,
     SWEEP_SEEDS,
     study_variants,
     sweep_variants,
@@ -124,24 +121,14 @@ def study_grid(*, seeds=DEFAULT_SEEDS, epochs=None, variants=None):
     return Grid("study", tuple(variants), grid_seeds(seeds), epochs)
 
 
-def sweep_grid(
-    *,
-    recipes=tuple(RECIPES),
-    learning_rates=SWEEP_LEARNING_RATES,
-    momenta=SWEEP_MOMENTA,
-    batch_sizes=SWEEP_BATCH_SIZES,
-    seeds=SWEEP_SEEDS,
-    epochs=SWEEP_EPOCHS,
-):
+def sweep_grid(*, seeds=SWEEP_SEEDS, epochs=SWEEP_EPOCHS, **axes):
     """The sweep: each recipe as shipped, at every point of its axes, on `seeds` seeds.
 
     Args:
-        recipes: the recipes' names. Defaults to `("article", "multiclass")`.
-        learning_rates: SGD's step sizes. Defaults to `SWEEP_LEARNING_RATES`.
-        momenta: SGD's momenta. Defaults to `SWEEP_MOMENTA`.
-        batch_sizes: flowers per step. Defaults to `SWEEP_BATCH_SIZES`.
         seeds: seeds per point, a positive integer. Defaults to `20`.
         epochs: epochs per run, a positive integer. Defaults to `200`.
+        **axes: `recipes`, `learning_rates`, `momenta` and `batch_sizes`, as
+            for `variants.sweep_variants`; each defaults to `SWEEP_AXES`'.
 
     Returns:
         A `Grid` named `"sweep"`, with curves: 6,000 runs with the defaults.
@@ -149,12 +136,7 @@ def sweep_grid(
     Raises:
         UsageError: a bad axis or value.
     """
-    axes = {
-        "recipes": list(recipes),
-        "learning_rates": list(learning_rates),
-        "momenta": list(momenta),
-        "batch_sizes": list(batch_sizes),
-    }
+    axes = {name: list(axes.get(name, values)) for name, values in SWEEP_AXES.items()}
     variants = sweep_variants(**axes)
     epochs = check_positive_int("epochs", epochs)
     return Grid("sweep", tuple(variants), grid_seeds(seeds), epochs, curves=True, axes=axes)

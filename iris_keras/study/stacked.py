@@ -111,7 +111,7 @@ def train_stack(model, copies, *, callbacks=(), curves=False):
     Returns:
         `{name: float32 array (epochs, K)}`: `loss` and `accuracy`, and with
         `curves` also `val_loss`, `val_accuracy`, `test_loss`,
-        `test_accuracy` and `collapsed` (`stacked_epochs.CURVES`).
+        `test_accuracy` and `collapsed` (`run_curves.CURVES`).
     """
     recipe = copies.recipes[0]
     x, y = epoch_data(copies, epochs=recipe.epochs)  # (epochs, n, S, ...)
@@ -146,7 +146,7 @@ def run_stacked(runs, *, epochs=None, callbacks=(), curves=False):
         callbacks: Keras callbacks for the stacked `fit`. Defaults to `()`.
         curves: record every epoch's curves too: each row then holds
             `curves`, `{name: float32 array (epochs,)}` of
-            `stacked_epochs.CURVES`, NaN from the epoch the run diverged at.
+            `run_curves.CURVES`, NaN from the epoch the run diverged at.
             Defaults to `False`.
 
     Returns:

@@ -40,6 +40,12 @@ WIDE_UNITS = (16, 8)
 SWEEP_LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
 SWEEP_MOMENTA = (0.0, 0.5, 0.9, 0.95, 0.99)
 SWEEP_BATCH_SIZES = (8, 16, 32, 64, 120)
+SWEEP_AXES = {
+    "recipes": tuple(RECIPES),
+    "learning_rates": SWEEP_LEARNING_RATES,
+    "momenta": SWEEP_MOMENTA,
+    "batch_sizes": SWEEP_BATCH_SIZES,
+}
 SWEEP_SEEDS = 20  # per grid point
 SWEEP_EPOCHS = 200  # the curves answer for any number of epochs up to these
 

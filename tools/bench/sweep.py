@@ -46,8 +46,8 @@ def render_sweep(measured):
         f"Measured {time.strftime('%Y-%m-%d')} on {cpu_description()}, backend "
         f"{backend.name()}: the whole atlas, {stacked[2]} runs of 200 epochs, against "
         f"{per_run[2]} of its runs one Keras model per run (each recipe and batch size, at "
-        f"0.01 and 0.9, 4 seeds), compared per run; (s) the median of {measured['repeats']} run(s), "
-        "(p) one (`make bench-sweep`).",
+        f"0.01 and 0.9, 4 seeds), compared per run; (s) the median of "
+        f"{measured['repeats']} run(s), (p) one (`make bench-sweep`).",
         "",
         "| atlas | runs | process wall seconds | sweep's own seconds | CPU seconds "
         "| seconds per run: wall, CPU | speed-up per run vs (p): wall, CPU |",
