@@ -87,8 +87,9 @@ TENSORBOARD_PORT ?= 6006
 TENSORBOARD_LOGDIR ?= runs
 LAB_ARGS ?=
 
-.PHONY: help install git-filters train study test test-all test-fast test-notebooks axe lint format notebooks lab exercises
-.PHONY: book tensorboard bench bench-study docs-update docs-study lock wheelhouse clean clean-all mutate mutate-survivors mutation-report
+.PHONY: help install git-filters train study sweep test test-all test-fast test-notebooks axe lint format notebooks lab exercises
+.PHONY: book tensorboard bench bench-study bench-sweep docs-update docs-study docs-atlas lock wheelhouse clean clean-all
+.PHONY: mutate mutate-survivors mutation-report
 
 # `make help`: the targets under their `##@ group` headers, in this file's order, aligned.
 help:
@@ -152,6 +153,11 @@ notebooks: $(LEARN) ## run every notebook top to bottom in a fresh iris-keras ke
 study: $(RUNTIME) ## the seed study: 16 variants x STUDY_SEEDS seeds, trained afresh into runs/BACKEND/study/, with a progress bar
 	rm -f runs/$(BACKEND)/study/study.csv runs/$(BACKEND)/study/study.json
 	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) --output runs/$(BACKEND)/study
+
+# The atlas: learning rate x momentum x batch size x 20 seeds x both recipes, 200 epochs each,
+# every epoch recorded (docs/study.md). A rerun trains only the runs not recorded yet.
+sweep: $(RUNTIME) ## the atlas: 6,000 runs of every learning rate, momentum and batch size, into runs/BACKEND/sweep/
+	$(BIN)/iris-keras sweep --backend $(BACKEND)
 
 # TensorBoard comes with the tensorflow extra: Keras writes its logs on TensorFlow only.
 tensorboard: $(LEARN) ## TensorBoard on 127.0.0.1:6006 for runs/ (train --tensorboard)
@@ -326,15 +332,25 @@ docs-study: $(RUNTIME) ## rewrites tracked docs/study*/, docs/study.md (TF) and 
 	$(BIN)/iris-keras study --backend $(BACKEND) --seeds $(STUDY_SEEDS) --reference iris_keras/study/reference.json \
 		$(if $(filter tensorflow,$(BACKEND)),--output docs/study --readme docs/study.md,--output docs/study-$(BACKEND))
 
+# The summary a page shows of the atlas, from a TensorFlow atlas (the reference backend):
+# trains the runs runs/tensorflow/sweep/ does not have yet, then summarizes it.
+ATLAS_SUMMARY ?= docs/atlas/summary.npz
+docs-atlas: $(RUNTIME) ## rewrites tracked docs/atlas/summary.npz: the atlas's summary for a page (TensorFlow)
+	@test "$(BACKEND)" = tensorflow || { echo "make docs-atlas summarizes a TensorFlow atlas: run it with BACKEND=tensorflow" >&2; exit 1; }
+	$(BIN)/iris-keras sweep --backend tensorflow --summary $(ATLAS_SUMMARY)
+
 bench: $(DEV) ## time the naive listing against ours; writes runs/bench/ only (tracked files untouched)
 	$(BIN)/python -m tools.bench --repeats 3 --strategies
 
-# Seeds per variant of the per-run pool in `make bench-study`: 20, the whole grid (~16 min on
-# 2 cores); fewer measure a subset and scale its time to the grid, and the table says so.
-PER_RUN_SEEDS ?= 20
+# Seeds per variant of the per-run pool in `make bench-study`: 4, 64 runs (about a minute and a
+# half on 2 cores), compared per run; 20 is the whole grid (~16 min).
+PER_RUN_SEEDS ?= 4
 
 bench-study: $(DEV) ## time the whole seed study, stacked vs the per-run pool vs NumPy; writes runs/bench/ only (tracked files untouched)
 	$(BIN)/python -m tools.bench --study --repeats 3 --seeds $(STUDY_SEEDS) --per-run-seeds $(PER_RUN_SEEDS)
+
+bench-sweep: $(DEV) ## time the whole atlas against one Keras model per run, per run; writes runs/bench/ only (tracked files untouched)
+	$(BIN)/python -m tools.bench --sweep --repeats 1
 
 docs-update: $(DEV) ## rewrites tracked docs/speed.md (SPEED_PAGE): its bench blocks, from runs/bench/*.md
 	$(BIN)/python -m tools.bench --update $(SPEED_PAGE)

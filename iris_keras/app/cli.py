@@ -1,4 +1,4 @@
-"""The `iris-keras` command: train, evaluate, predict, and the seed study.
+"""The `iris-keras` command: train, evaluate, predict, the seed study and the sweep.
 
 Usage and argument errors never import Keras or its backend (`parser`): the
 heavy imports happen inside the commands, so `--help`, `--version` and a typo
@@ -6,7 +6,7 @@ answer at once. Errors are one line on stderr; exit status 2 for usage
 errors, 1 for other failures, 130 when interrupted. `--debug` (or
 `IRIS_KERAS_DEBUG=1`) shows the traceback.
 
-`train` and `study` are the one writer of their `--output` folder while they
+`train`, `study` and `sweep` are the one writer of their `--output` folder while they
 run (`folder_lock`): a second one on the same folder exits 1 at once, with a
 line naming the process that holds it. `train` refuses a folder that holds a
 run of other settings unless `--overwrite` (`app.overwrite`). `evaluate`
@@ -30,7 +30,6 @@ import sys  # noqa: E402
 from iris_keras.app.parser import (  # noqa: E402
     MEASUREMENT,
     PROG,
-    VARIANT_NAMES,
     build_parser,
     check_arguments,
 )
@@ -56,8 +55,10 @@ def main(argv=None, *, started=None):
             return _train(args, _command_line(argv), started)
         if args.command == "evaluate":
             return _evaluate(args)
-        if args.command == "study":
-            return _study(args, _command_line(argv))
+        if args.command in ("study", "sweep"):
+            from iris_keras.app.grid_commands import COMMANDS
+
+            return COMMANDS[args.command](args, _command_line(argv))
         return _predict(args)
     except IrisKerasError as error:
         if debug:
@@ -166,63 +167,6 @@ def _standing(metrics, test_accuracy):
     except (KeyError, TypeError):
         return "no reference: no metrics.json beside the model records its settings"
     return str(standing(settings, test_accuracy))
-
-
-def _study(args, command):
-    from iris_keras import backend
-    from iris_keras.study.runner import CSV_NAME, DEFAULT_WORKERS, run_study
-    from iris_keras.study.statistics import summarize, summary_text
-    from iris_keras.study.variants import study_variants
-
-    if args.backend:
-        backend.use(args.backend)
-    names = set(args.variants or VARIANT_NAMES)
-    variants = [variant for variant in study_variants() if variant.name in names]
-    try:
-        rows, metadata = run_study(
-            args.output,
-            seeds=args.seeds,
-            epochs=args.epochs,
-            workers=args.workers or DEFAULT_WORKERS,
-            variants=variants,
-            progress_stream=None if args.quiet else sys.stderr,
-            command=command,
-            per_run=args.per_run,
-            scheduler=args.scheduler,
-            time_limit=args.time_limit,
-            block=args.block,
-        )
-    except KeyboardInterrupt:
-        print(
-            f"{PROG}: interrupted; every finished run is in {args.output}/{CSV_NAME}, "
-            "and a rerun continues from there",
-            file=sys.stderr,
-        )
-        return 130
-    print(summary_text(summarize(rows, variants)))
-    _study_pages(args, rows, metadata, variants)
-    return 1 if any(row.get("error") for row in rows) else 0
-
-
-def _study_pages(args, rows, metadata, variants):
-    """Names the study's files; rewrites the page (`--readme`) and the reference (`--reference`)."""
-    from pathlib import Path
-
-    from iris_keras import backend
-    from iris_keras.study.reference import reference_entries, write_reference
-    from iris_keras.study.report import PLOT_NAME, SUMMARY_NAME, update_readme
-    from iris_keras.study.runner import CSV_NAME
-
-    output = Path(args.output)
-    print(f"\nrows     {output / CSV_NAME}\nsummary  {output / SUMMARY_NAME}")
-    print(f"plot     {output / PLOT_NAME}")
-    if args.readme:
-        update_readme(args.readme, args.output, rows, metadata, variants)
-        print(f"readme   {args.readme} (study block rewritten)")
-    if args.reference:
-        entries = reference_entries(rows, variants, source=(output / CSV_NAME).as_posix())
-        write_reference(args.reference, backend.configured(), entries)
-        print(f"reference {args.reference} ({backend.configured()}: {', '.join(entries)})")
 
 
 def _predict(args):

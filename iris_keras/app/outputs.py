@@ -254,4 +254,14 @@ def default_output_dir(recipe, backend_name=None):
     >>> default_output_dir(get_recipe("article", epochs=5), "tensorflow").as_posix()
     'runs/tensorflow/article-epochs5'
     """
-    return Path("runs") / (backend_name or backend.configured()) / run_name(recipe)
+    return runs_folder(run_name(recipe), backend_name)
+
+
+def runs_folder(name, backend_name=None):
+    """`runs/<backend>/<name>`: where a command keeps what it makes on one backend.
+
+    Example:
+    >>> runs_folder("sweep", "jax").as_posix()
+    'runs/jax/sweep'
+    """
+    return Path("runs") / (backend_name or backend.configured()) / name

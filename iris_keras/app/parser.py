@@ -23,7 +23,7 @@ from iris_keras.errors import (
     check_unit_interval,
 )
 from iris_keras.recipes import RECIPES
-from iris_keras.study.variants import study_variants
+from iris_keras.study.variants import SWEEP_AXES, SWEEP_EPOCHS, SWEEP_SEEDS, study_variants
 
 PROG = "iris-keras"
 VARIANT_NAMES = tuple(variant.name for variant in study_variants())
@@ -60,6 +60,12 @@ def _choice(name, choices):
 
 def _positive_int(name):
     return _typed(int, lambda value: check_positive_int(name, value))
+
+
+_learning_rate = _typed(float, lambda value: check_positive_float("learning_rate", value))
+_momentum = _typed(
+    float, lambda value: check_unit_interval("momentum", value, closed_low=True, closed_high=False)
+)
 
 
 def _units(text):
@@ -108,6 +114,12 @@ def build_parser():
     _add_study(
         commands.add_parser(
             "study", help="train every recipe variant on many seeds and report the spread"
+        )
+    )
+    _add_sweep(
+        commands.add_parser(
+            "sweep",
+            help="train every learning rate, momentum and batch size on many seeds: the atlas",
         )
     )
     return parser
@@ -230,14 +242,12 @@ def _add_hyperparameters(train):
     )
     train.add_argument(
         "--learning-rate",
-        type=_typed(float, lambda v: check_positive_float("learning_rate", v)),
+        type=_learning_rate,
         help=f"SGD's step size (default: {_recipes_say('learning_rate')})",
     )
     train.add_argument(
         "--momentum",
-        type=_typed(
-            float, lambda v: check_unit_interval("momentum", v, closed_low=True, closed_high=False)
-        ),
+        type=_momentum,
         help=f"SGD's momentum, in [0, 1) (default: {_recipes_say('momentum')})",
     )
     train.add_argument(
@@ -302,12 +312,9 @@ def _add_study(study):
         help="run only this variant, e.g. multiclass-std-4x3; repeatable (default: all 16)",
     )
     study.add_argument(
-        "--output", metavar="FOLDER", default="study", help="output folder (default: study/)"
-    )
-    study.add_argument(
-        "--workers",
-        type=_positive_int("workers"),
-        help="worker processes (default: one per CPU core)",
+        "--output",
+        metavar="FOLDER",
+        help="output folder (default: runs/<backend>/study, e.g. runs/tensorflow/study)",
     )
     study.add_argument(
         "--readme",
@@ -319,28 +326,87 @@ def _add_study(study):
         "--reference",
         metavar="FILE",
         help="also write the shipped recipes' test accuracies, this backend's entry, into "
-        "FILE: the reference train and evaluate place a run among (make study: "
+        "FILE: the reference train and evaluate place a run among (make docs-study: "
         "iris_keras/study/reference.json) (default: no file)",
     )
-    study.add_argument(
+    _add_grid_options(study)
+
+
+def _listed(values):
+    return " ".join(value if isinstance(value, str) else f"{value:g}" for value in values)
+
+
+# The sweep's axes: option, what it sets (`SWEEP_AXES`' names), how a value is read.
+_SWEEP_AXES = (
+    ("--recipe", "recipes", _choice("recipe", tuple(RECIPES)), "the recipes, each as shipped"),
+    ("--learning-rate", "learning_rates", _learning_rate, "SGD's step sizes"),
+    ("--momentum", "momenta", _momentum, "SGD's momenta, in [0, 1)"),
+    ("--batch-size", "batch_sizes", _positive_int("batch_size"), "flowers per gradient step"),
+)
+
+
+def _add_sweep(sweep):
+    for flag, name, parse, what in _SWEEP_AXES:
+        sweep.add_argument(
+            flag,
+            dest=name,
+            nargs="+",
+            type=parse,
+            default=list(SWEEP_AXES[name]),
+            help=f"{what} (default: {_listed(SWEEP_AXES[name])})",
+        )
+    sweep.add_argument(
+        "--seeds",
+        type=_positive_int("seeds"),
+        default=SWEEP_SEEDS,
+        help=f"seeds per grid point, from 42 (default: {SWEEP_SEEDS})",
+    )
+    sweep.add_argument(
+        "--epochs",
+        type=_positive_int("epochs"),
+        default=SWEEP_EPOCHS,
+        help=f"epochs per run, each one recorded (default: {SWEEP_EPOCHS})",
+    )
+    sweep.add_argument(
+        "--output",
+        metavar="FOLDER",
+        help="output folder (default: runs/<backend>/sweep, e.g. runs/tensorflow/sweep)",
+    )
+    sweep.add_argument(
+        "--summary",
+        metavar="FILE",
+        help="also write the atlas's summary for a page to FILE, e.g. docs/atlas/summary.npz "
+        "(default: none)",
+    )
+    _add_grid_options(sweep)
+
+
+def _add_grid_options(grid):
+    """What `study` and `sweep` share: where and how their runs train."""
+    grid.add_argument(
+        "--workers",
+        type=_positive_int("workers"),
+        help="worker processes (default: one per CPU core)",
+    )
+    grid.add_argument(
         "--backend",
         type=_choice("backend", BACKENDS),
         help="the Keras backend of every run; it must be installed here (make study "
         "BACKEND=jax uses .venv-jax) (default: KERAS_BACKEND, else tensorflow)",
     )
-    _add_study_execution(study)
-    study.add_argument(
+    _add_grid_execution(grid)
+    grid.add_argument(
         "--quiet", action="store_true", help="no progress bar on stderr (default: off)"
     )
 
 
-def _add_study_execution(study):
-    """How the study's runs are trained: stacked or per run, where, with what limit."""
+def _add_grid_execution(study):
+    """How a grid's runs are trained: stacked or per run, where, with what limit."""
     study.add_argument(
         "--per-run",
         action="store_true",
         help="train each run alone, one Keras model per run: the reference path, many times "
-        "slower (default: the runs of a recipe and width stacked in one model)",
+        "slower (default: the runs one model can hold, stacked in it)",
     )
     study.add_argument(
         "--scheduler",
@@ -359,6 +425,6 @@ def _add_study_execution(study):
         "--block",
         metavar="RUNS",
         type=_positive_int("block"),
-        help="the most runs in one stacked task, to spread a recipe over more workers "
-        "(default: all runs of a recipe and width in one task)",
+        help="the most runs in one stacked task, to spread a stack over more workers "
+        "(default: all the runs one model can stack, in one task)",
     )

@@ -18,6 +18,9 @@ Per concern, what differs:
   ten times slower; off on TensorFlow and PyTorch (see `jit_compile`);
 - `steps_per_execution`: PyTorch accepts only 1;
 - CPU threads: one for PyTorch, whose threads cost more than they save here;
+  one per worker process of the study on every backend (`one_thread`);
+- training state: JAX keeps the weights apart from the model while `fit`
+  runs; a callback that reads them syncs them first (`sync_training_state`);
 - the training feed: one `tf.data` pipeline on TensorFlow, a generator elsewhere;
 - automatic differentiation: `GradientTape`, `jax.vjp`, `torch.autograd`;
 - cross-entropy: from the cached logits on TensorFlow, from clipped
@@ -141,6 +144,29 @@ def limit_cpu_threads():
     fast as they are.
     """
     _current().limit_cpu_threads()
+
+
+def one_thread():
+    """Runs this process's CPU operations on one thread: for worker processes, one per core.
+
+    The study's workers run one per core, each training its own stacked
+    model: threads that split one model's small operations over the cores
+    only wait for each other and for the other workers (TensorFlow's idle
+    threads spin). Call it before the backend's first operation; later,
+    TensorFlow keeps the threads it started with.
+    """
+    _current().one_thread()
+
+
+def sync_training_state(model):
+    """Puts the weights `fit` is training back into `model`'s variables, mid-`fit`.
+
+    On JAX, `fit` carries the weights apart from the model's variables
+    between its epochs; a callback that calls the model, or another model
+    sharing its layers, syncs them first. Nothing on TensorFlow and PyTorch,
+    which train the variables themselves.
+    """
+    _current().sync_training_state(model)
 
 
 def steps_per_execution(steps):

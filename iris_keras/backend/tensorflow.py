@@ -17,6 +17,21 @@ def limit_cpu_threads():
     """Nothing: TensorFlow is measured fast with its own thread pools."""
 
 
+def one_thread():
+    """One thread for TensorFlow's operations, and one to schedule them (if not started yet)."""
+    import tensorflow as tf
+
+    try:
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+        tf.config.threading.set_intra_op_parallelism_threads(1)
+    except RuntimeError:  # TensorFlow's runtime already started: it keeps its threads
+        pass
+
+
+def sync_training_state(model):
+    """Nothing: `fit` trains the model's own variables."""
+
+
 def gpu_names():
     """The names of the GPUs TensorFlow sees."""
     import tensorflow as tf

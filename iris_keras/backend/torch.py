@@ -21,6 +21,15 @@ def limit_cpu_threads():
     torch.set_num_threads(1)
 
 
+def one_thread():
+    """One thread for PyTorch's CPU operations, as `limit_cpu_threads`."""
+    limit_cpu_threads()
+
+
+def sync_training_state(model):
+    """Nothing: `fit` trains the model's own variables."""
+
+
 def gpu_names():
     """The names of the GPUs PyTorch sees."""
     import torch

@@ -1,4 +1,4 @@
-"""What each copy of a stacked model starts from: its split, its standardization, its weights.
+"""What each copy of a stacked model starts from: its data, its standardization, its weights.
 
 A stacked model (`stacked`) trains K runs at once. Copy k gets exactly what
 its own run gets from `run_variant`:
@@ -15,9 +15,12 @@ its own run gets from `run_variant`:
   when the layer is built. Here the same initializers are made and called,
   without building a model (a tenth of the time).
 
-Runs that differ only in their positive class and standardization share
-their initial weights (the same seed, the same shapes), and runs that differ
-only in their standardization share their split: each is drawn once.
+Runs that share a seed share their initial weights (the same shapes), and
+runs that share a seed and a positive class share their data: the split and
+every shuffle. Such runs read one *source*: the data is gathered once per
+source, fed once per source, and each copy reads its source's columns
+(`Copies.sources`). A sweep's 600 copies of a batch size (30 learning rates
+and momenta x 20 seeds) read 20 sources.
 """
 
 import dataclasses
@@ -29,24 +32,32 @@ from iris_keras.model import kernel_initializers
 from iris_keras.recipes import split_for
 from iris_keras.seeding import set_seed
 
-# The fields copies of one stack may differ in: each copy has its own data and weights.
-OWN_FIELDS = ("seed", "positive_class", "standardize")
+# The fields copies of one stack may differ in: each copy has its own data, weights,
+# standardization, learning rate and momentum (`copy_sgd`).
+OWN_FIELDS = ("seed", "positive_class", "standardize", "learning_rate", "momentum")
 
 
 @dataclasses.dataclass
 class Copies:
-    """The K copies' starting points, stacked along a leading copy axis.
+    """The K copies' starting points, stacked along a leading copy axis, and their S sources.
 
     Attributes:
         recipes: the K `Recipe`s.
-        fit: `(x, y)` of the training splits, shapes `(K, n, 4)`, `(K, n, classes)`.
-        test: `(x, y)` of the test splits, shapes `(K, m, 4)`, `(K, m, classes)`.
+        sources: the source each copy reads, int array of shape `(K,)`.
+        seeds: the seed of each source (its shuffles), a list of S ints.
+        fit: `(x, y)` of the sources' training splits, shapes `(S, n, 4)`,
+            `(S, n, classes)`.
+        validation: `(x, y)` of their validation data, `(S, v, 4)`, `(S, v, classes)`.
+        test: `(x, y)` of their test splits, `(S, m, 4)`, `(S, m, classes)`.
         mean, variance: the standardization of each copy, shape `(K, 4)`.
         weights: per `Dense` layer, `(kernels (K, in, out), biases (K, out))`.
     """
 
     recipes: list
+    sources: np.ndarray
+    seeds: list
     fit: tuple
+    validation: tuple
     test: tuple
     mean: np.ndarray
     variance: np.ndarray
@@ -54,11 +65,10 @@ class Copies:
 
 
 def gather_copies(recipes):
-    """Each recipe's split, standardization and initial weights, stacked.
+    """Each recipe's data source, standardization and initial weights, stacked.
 
     Args:
-        recipes: K `Recipe`s that may differ only in `seed`,
-            `positive_class` and `standardize`.
+        recipes: K `Recipe`s that may differ only in `OWN_FIELDS`.
 
     Returns:
         A `Copies`.
@@ -74,15 +84,20 @@ def gather_copies(recipes):
             split_of[key] = split_for(recipe)
         if recipe.seed not in drawn_for:
             drawn_for[recipe.seed] = initial_weights(recipe)
-    splits = [split_of[_split_key(recipe)] for recipe in recipes]
+    index = {key: source for source, key in enumerate(split_of)}
+    sources = np.array([index[_split_key(recipe)] for recipe in recipes])
+    splits = list(split_of.values())
     drawn = [drawn_for[recipe.seed] for recipe in recipes]
-    fit = [split[0] for split in splits]
     statistics = [
-        _standardization(recipe, x_fit) for recipe, (x_fit, _) in zip(recipes, fit, strict=True)
+        _standardization(recipe, splits[source][0][0])
+        for recipe, source in zip(recipes, sources, strict=True)
     ]
     return Copies(
         recipes=list(recipes),
-        fit=_stack_pairs(fit),
+        sources=sources,
+        seeds=[seed for seed, _ in index],
+        fit=_stack_pairs([split[0] for split in splits]),
+        validation=_stack_pairs([split[1] for split in splits]),
         test=_stack_pairs([split[2] for split in splits]),
         mean=np.stack([mean for mean, _ in statistics]),
         variance=np.stack([variance for _, variance in statistics]),
@@ -142,34 +157,33 @@ def _stack_pairs(pairs):
     return x, y.reshape(*y.shape[:2], -1)  # binary labels get their unit axis
 
 
-def stacked_batches(copies, *, batch_size, epochs):
-    """Every training batch of the K runs: `(x (batch, K, 4), y (batch, K, classes))`.
+def epoch_data(copies, *, epochs):
+    """Every epoch's training flowers of each source, in that epoch's order.
 
-    Copy k's batch is the batch `train.training_feed` feeds its own run: its
-    own training split in its own epoch order, cut the same way. Copies of a
-    stack have as many training samples, so their batches stack.
+    Source s's epoch e is its training split in the order
+    `batches.epoch_permutation(n, seed=seeds[s], epoch=e)`, the order
+    `train.training_feed` feeds its own run: cut into batches, rows
+    `[j * batch_size, (j + 1) * batch_size)` of epoch e are step j's batch
+    of every copy that reads source s.
 
     Args:
         copies: a `Copies`.
-        batch_size: samples per step.
         epochs: the number of epochs.
 
     Returns:
-        A list of `epochs * ceil(n / batch_size)` pairs of float32 arrays.
+        `(x, y)`, float32 arrays of shapes `(epochs, n, S, 4)` and
+        `(epochs, n, S, classes)`: the sample axis before the source axis,
+        as the stacked model takes them.
     """
-    from iris_keras.batches import epoch_batches
+    from iris_keras.batches import epoch_permutation
 
     x, y = copies.fit
     count = x.shape[1]
-    rows = np.arange(len(copies.recipes))[:, None]
-    seeds = [recipe.seed for recipe in copies.recipes]
-    batches = []
-    for epoch in range(epochs):
-        by_seed = {
-            seed: epoch_batches(count, batch_size=batch_size, seed=seed, epoch=epoch)
-            for seed in set(seeds)
-        }
-        for step in range(len(by_seed[seeds[0]])):
-            index = np.stack([by_seed[seed][step] for seed in seeds])  # (K, batch)
-            batches.append((x[rows, index].swapaxes(0, 1), y[rows, index].swapaxes(0, 1)))
-    return batches
+    orders = np.stack(
+        [
+            [epoch_permutation(count, seed=seed, epoch=epoch) for seed in copies.seeds]
+            for epoch in range(epochs)
+        ]
+    )  # (epochs, S, n)
+    rows = np.arange(len(copies.seeds))[None, :, None]
+    return tuple(values[rows, orders].swapaxes(1, 2) for values in (x, y))

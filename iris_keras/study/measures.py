@@ -17,16 +17,16 @@ import time
 
 import numpy as np
 
-from iris_keras.errors import check_non_negative_int
+from iris_keras.errors import DivergedError, check_non_negative_int
 from iris_keras.evaluate import evaluate_model, predict_classes
 from iris_keras.recipes import build_for, fit_recipe, split_for
 from iris_keras.seeding import set_seed
-from iris_keras.study.rows import run_row
+from iris_keras.study.rows import error_line, run_row
 
 ACCURACY_TARGET = 0.95
 
 
-def run_variant(variant, seed, *, epochs=None, callbacks=()):
+def run_variant(variant, seed, *, epochs=None, callbacks=(), curves=False):
     """Trains one variant with one seed and measures it; no file is written.
 
     Runs what `train_recipe` runs (`set_seed`, `split_for`, `build_for`,
@@ -39,6 +39,9 @@ def run_variant(variant, seed, *, epochs=None, callbacks=()):
         epochs: the number of epochs; `None` keeps the recipe's 100.
             Defaults to `None`.
         callbacks: Keras callbacks for `fit`. Defaults to `()`.
+        curves: also record every epoch's scores (`run_curves`), as
+            `row["curves"]`; a run that diverges then gives a row with its
+            error and its curves up to the epoch before. Defaults to `False`.
 
     Returns:
         A dict: `variant`, `recipe`, `positive_class`, `standardize`,
@@ -48,16 +51,18 @@ def run_variant(variant, seed, *, epochs=None, callbacks=()):
         `collapsed` (bool), `seconds` (wall time of the run) and `error`
         (`None`); see `rows.run_row`.
     """
-    return train_variant(variant, seed, epochs=epochs, callbacks=callbacks)[1]
+    return train_variant(variant, seed, epochs=epochs, callbacks=callbacks, curves=curves)[1]
 
 
-def train_variant(variant, seed, *, epochs=None, callbacks=()):
+def train_variant(variant, seed, *, epochs=None, callbacks=(), curves=False):
     """`run_variant`, keeping the trained model: `(model, row)`.
 
     The per-run path, and the oracle the stacked study is tested against
     (`tests/study/test_stacked_equals_per_run.py`).
     """
     import keras
+
+    from iris_keras.study.run_curves import RunCurves
 
     started = time.perf_counter()
     seed = check_non_negative_int("seed", seed)
@@ -66,11 +71,24 @@ def train_variant(variant, seed, *, epochs=None, callbacks=()):
     set_seed(recipe.seed)
     (x_fit, y_fit), validation_data, (x_test, y_test) = split_for(recipe)
     model = build_for(recipe, x_fit)
-    history = fit_recipe(
-        model, recipe, (x_fit, y_fit), validation_data, callbacks=callbacks, verbose=0
-    )
+    recorder = [RunCurves(x_test, y_test)] if curves else []
+    try:
+        history = fit_recipe(
+            model,
+            recipe,
+            (x_fit, y_fit),
+            validation_data,
+            callbacks=[*callbacks, *(found.callback for found in recorder)],
+            verbose=0,
+        )
+    except DivergedError as error:
+        if not recorder:
+            raise
+        seconds = round(time.perf_counter() - started, 3)
+        row = run_row(variant, recipe, seconds=seconds, error=error_line(error))
+        return model, {**row, "curves": recorder[0].curves(recipe.epochs)}
     scores = evaluate_model(model, x_test, y_test, class_names=recipe.class_names)
-    return model, run_row(
+    row = run_row(
         variant,
         recipe,
         test_accuracy=scores["test_accuracy"],
@@ -80,6 +98,7 @@ def train_variant(variant, seed, *, epochs=None, callbacks=()):
         collapsed=predicts_single_class(model, x_test),
         seconds=round(time.perf_counter() - started, 3),
     )
+    return model, {**row, "curves": recorder[0].curves(recipe.epochs)} if recorder else row
 
 
 def first_epoch_reaching(accuracies, threshold=ACCURACY_TARGET):

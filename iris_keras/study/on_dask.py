@@ -98,6 +98,7 @@ def _set_up_worker():
 
     backend.quiet_logger()
     select_device("cpu")
+    backend.one_thread()
 
 
 def _import_distributed(address):

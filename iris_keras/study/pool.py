@@ -148,7 +148,7 @@ def _serve(connection, work, setup):
 
 
 def init_worker():
-    """Starts a worker: dies with its parent, ignores Ctrl-C, imports the backend, CPU only.
+    """Starts a worker: dies with its parent, ignores Ctrl-C, imports the backend, one CPU thread.
 
     A spawned worker inherits the parent's `KERAS_BACKEND`, so it runs the
     parent's backend.
@@ -161,6 +161,7 @@ def init_worker():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     backend.quiet_logger()  # TensorFlow's retracing notices: each run builds a new model
     select_device("cpu")
+    backend.one_thread()  # one worker per core: a worker's threads would only wait
 
 
 def watch_parent():

@@ -1,12 +1,16 @@
 """A progress bar for many runs, without TensorFlow: one tick per finished run.
 
 `keras.utils.Progbar` would import TensorFlow into the process that only
-hands runs to the study's workers, so this one is plain text: on a terminal
-it redraws one line with the elapsed and remaining time; in a log (`make`
-output, CI) it writes one line per run.
+hands runs to the workers, so this one is plain text: on a terminal it
+redraws one line with the elapsed and remaining time; in a log (`make`
+output, CI) it writes one line per finished task: per run when each run is
+a task (`--per-run`), per stack of runs otherwise (a sweep's 600).
 """
 
+import statistics
 import time
+
+from iris_keras.study.rows import diverged, failed
 
 
 class Progress:
@@ -52,6 +56,37 @@ class Progress:
             self.stream.write(f"{line:<100}")
         else:
             self.stream.write(f"{counter} {last} ({row['seconds']:.1f} s)\n")
+        self.stream.flush()
+
+    def tick_task(self, rows, label):
+        """Counts a finished task's runs: one line in a log, one redraw on a terminal.
+
+        Args:
+            rows: the task's rows.
+            label: what the task trained, e.g. `"article 4x3 b8, 600 runs"`.
+
+        Example:
+        >>> import io
+        >>> log = io.StringIO()
+        >>> progress = Progress(4, stream=log)
+        >>> progress.tick_task([
+        ...     {"variant": "article-virginica-std-4x3", "recipe": "article", "units": "4x3",
+        ...      "seed": seed, "test_accuracy": accuracy, "seconds": 0.02, "error": None}
+        ...     for seed, accuracy in ((42, 0.9), (43, 1.0))], "article 4x3, 2 runs")
+        >>> print(log.getvalue(), end="")
+        2/4 article 4x3, 2 runs: median test accuracy 0.950, 0 diverged, 0 failed (0.0 s)
+        """
+        if len(rows) == 1 or self.stream is None or self.terminal:
+            for row in rows:
+                self.tick(row)
+            return
+        self.done, self.ticks = self.done + len(rows), self.ticks + len(rows)
+        scored = [row["test_accuracy"] for row in rows if not row.get("error")]
+        median = f"median test accuracy {statistics.median(scored):.3f}, " if scored else ""
+        counter = f"{self.done:>{len(str(self.total))}}/{self.total}"
+        outcomes = f"{sum(map(diverged, rows))} diverged, {sum(map(failed, rows))} failed"
+        seconds = sum(row["seconds"] for row in rows)
+        self.stream.write(f"{counter} {label}: {median}{outcomes} ({seconds:.1f} s)\n")
         self.stream.flush()
 
     def close(self):

@@ -77,9 +77,27 @@ def error_line(error):
     return f"{type(error).__name__}: {message}"[:300] if message else type(error).__name__
 
 
+def diverged_error(epoch, loss, learning_rate):
+    """The `error` of a run whose loss stopped being finite: `fit_model`'s `DivergedError`.
+
+    Example:
+    >>> diverged_error(3, float("nan"), 0.3)
+    'DivergedError: Training diverged at epoch 3: the loss became nan. Try a smaller ...=0.3).'
+    """
+    return (
+        f"DivergedError: Training diverged at epoch {epoch}: the loss became {loss}. "
+        f"Try a smaller learning rate (received learning_rate={learning_rate:g})."
+    )
+
+
+def diverged(row):
+    """Whether a row records a run that diverged: an outcome of its settings, not a failure."""
+    return (row.get("error") or "").startswith("DivergedError:")
+
+
 def failed(row):
-    """Whether a row records a failed run."""
-    return bool(row.get("error"))
+    """Whether a row records a failed run: an error other than diverging, worth a retry."""
+    return bool(row.get("error")) and not diverged(row)
 
 
 def read_rows(path):

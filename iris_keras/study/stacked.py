@@ -1,22 +1,25 @@
-"""The seed study, stacked: many runs trained at once, in one compiled Keras model.
+"""The grids' engine: many runs trained at once, in one compiled Keras model.
 
 `measures.run_variant` trains one `(variant, seed)` per Keras model: a
-network of 39 to 243 weights, 400 gradient steps, and seconds of Keras
-overhead around them. `run_stacked` trains K runs side by side in ONE model
-(`stacked_layers`), on TensorFlow, JAX and PyTorch alike: every seed of a
-variant, and every variant that shares its recipe and hidden widths (the
-three species of the article's binary target, standardized or raw: raw
-inputs are the identity standardization). Each copy starts from what its
-own run starts from (`copies`) and follows its own gradients, so its
-results equal its own run's within float32 rounding (7e-7 on the weights
-after 100 epochs, `tests/study/test_stacked_equals_per_run.py`), not bit for
-bit: a product batched over copies can round differently.
+network of 39 to 243 weights, hundreds of gradient steps, and seconds of
+Keras overhead around them. `run_stacked` trains K runs side by side in ONE
+model (`stacked_layers`), on TensorFlow, JAX and PyTorch alike: every seed
+of a variant, and every variant that shares its recipe, hidden widths and
+batch size (the three species of the article's binary target, standardized
+or raw: raw inputs are the identity standardization; every learning rate
+and momentum of the sweep: `copy_sgd`). Each copy starts from what its own
+run starts from (`copies`) and follows its own gradients, so its results
+equal its own run's within float32 rounding (7e-7 on the weights after 100
+epochs, `tests/study/test_stacked_equals_per_run.py`), not bit for bit: a
+product batched over copies can round differently.
 
-Per copy and per epoch, the model's metrics give the training accuracy as
-Keras's `accuracy` accumulates it (`first_epoch_reaching` reads it) and the
-training loss as Keras's loss tracker does. A copy whose loss becomes NaN or
-infinite leaves the others untouched; its row gets the error
-`train.fit_model`'s `DivergedError` gives its own run.
+Per copy and per epoch (`stacked_epochs`), the model's metrics give the
+training accuracy as Keras's `accuracy` accumulates it (`first_epoch_reaching`
+reads it) and the training loss as Keras's loss tracker does; with
+`curves=True`, also the validation and test scores after every epoch. A
+copy whose loss becomes NaN or infinite leaves the others untouched; its row
+gets the error `train.fit_model`'s `DivergedError` gives its own run, and its
+curves end at the epoch before.
 """
 
 import time
@@ -25,9 +28,11 @@ import numpy as np
 
 from iris_keras import backend
 from iris_keras.batches import steps_per_epoch
-from iris_keras.study.copies import gather_copies, stacked_batches
+from iris_keras.study.copies import epoch_data, gather_copies
 from iris_keras.study.measures import ACCURACY_TARGET, first_epoch_reaching
-from iris_keras.study.rows import MEASURED, run_row
+from iris_keras.study.rows import MEASURED, diverged_error, run_row
+from iris_keras.study.run_curves import masked
+from iris_keras.study.stacked_epochs import EpochRecorder, score_probe
 from iris_keras.study.stacked_measures import backend_array, diverged_epoch, stack_figures
 
 
@@ -38,39 +43,47 @@ def build_stack(copies):
         copies: a `copies.Copies`.
 
     Returns:
-        A compiled `keras.Sequential` taking `(batch, K, 4)`.
+        A compiled `keras.Sequential` taking `(batch, S, 4)`, the flowers of
+        the S sources, and giving `(batch, K, classes)`.
     """
     import keras
 
+    from iris_keras.study.copy_metrics import CopyMetric
+    from iris_keras.study.copy_sgd import CopySGD
     from iris_keras.study.stacked_layers import (
-        CopyMetric,
         StackedCrossentropy,
         StackedDense,
         StackedNormalization,
     )
 
     count, recipe = len(copies.recipes), copies.recipes[0]
-    layers = [keras.Input(shape=(count, 4), name="measurements_cm")]
-    layers.append(StackedNormalization(copies.mean, copies.variance, name="standardize"))
+    layers = [keras.Input(shape=(len(copies.seeds), 4), name="measurements_cm")]
+    layers.append(
+        StackedNormalization(copies.mean, copies.variance, copies.sources, name="standardize")
+    )
     for index, (kernels, _) in enumerate(copies.weights, start=1):
         last = index == len(copies.weights)
         activation = ("sigmoid" if recipe.target == "binary" else "softmax") if last else "relu"
         name = "output" if last else f"hidden_{index}"
-        layers.append(StackedDense(count, kernels.shape[-1], activation=activation, name=name))
+        layers.append(
+            StackedDense(count, kernels.shape[-1], activation, samples_first=last, name=name)
+        )
     model = keras.Sequential(layers, name="stacked")
     dense = [layer for layer in model.layers if hasattr(layer, "kernel")]
     for layer, (kernels, biases) in zip(dense, copies.weights, strict=True):
         layer.kernel.assign(kernels)
         layer.bias.assign(biases)
-    loss = StackedCrossentropy(recipe.target)
+    loss = StackedCrossentropy(recipe.target, copies.sources)
+    steps = _steps(copies)
     backend.limit_cpu_threads()
     model.compile(
-        optimizer=keras.optimizers.SGD(
-            learning_rate=recipe.learning_rate, momentum=recipe.momentum
+        optimizer=CopySGD(
+            [recipe.learning_rate for recipe in copies.recipes],
+            [recipe.momentum for recipe in copies.recipes],
         ),
         loss=loss,
-        metrics=[CopyMetric(count, loss, "accuracy"), CopyMetric(count, loss, "loss")],
-        steps_per_execution=backend.steps_per_execution(_steps(copies)),
+        metrics=[CopyMetric(count, loss, kind, steps) for kind in ("accuracy", "loss")],
+        steps_per_execution=backend.steps_per_execution(steps),
         jit_compile=backend.jit_compile(),
     )
     return model
@@ -80,41 +93,61 @@ def _steps(copies):
     return steps_per_epoch(copies.fit[0].shape[1], batch_size=copies.recipes[0].batch_size)
 
 
-def _feed(batches):
-    yield from batches  # a generator: `fit` would take a list for several inputs
+def train_stack(model, copies, *, callbacks=(), curves=False):
+    """Trains the stacked model for the recipes' epochs; each copy's curves per epoch.
 
-
-def train_stack(model, copies, *, callbacks=()):
-    """Trains the stacked model for the recipes' epochs; each copy's history per epoch.
-
-    Returns:
-        `{"accuracy": (epochs, K), "loss": (epochs, K)}`, float32 arrays.
-    """
-    recipe = copies.recipes[0]
-    batches = stacked_batches(copies, batch_size=recipe.batch_size, epochs=recipe.epochs)
-    history = model.fit(
-        _feed(batches),
-        epochs=recipe.epochs,
-        steps_per_epoch=_steps(copies),
-        shuffle=False,
-        callbacks=list(callbacks),
-        verbose=0,
-    )
-    return {
-        key: np.stack([backend_array(value) for value in history.history[f"copy_{key}"]])
-        for key in ("accuracy", "loss")
-    }
-
-
-def run_stacked(runs, *, epochs=None, callbacks=()):
-    """`run_variant` for many `(variant, seed)` runs at once: one study row each.
+    All epochs run as one epoch of Keras's `fit` (`stacked_epochs`), fed
+    every source's batches in its own epoch order (`copies.epoch_data`,
+    through `backend.training_feed`).
 
     Args:
-        runs: `(Variant, seed)` pairs whose recipes differ only in seed,
-            positive class and standardization.
+        model: `build_stack(copies)`.
+        copies: a `copies.Copies`.
+        callbacks: more Keras callbacks for `fit`; its epoch is the whole
+            training, its batches are numbered across epochs. Defaults to `()`.
+        curves: also score every copy on its validation and test data after
+            every epoch. Defaults to `False`.
+
+    Returns:
+        `{name: float32 array (epochs, K)}`: `loss` and `accuracy`, and with
+        `curves` also `val_loss`, `val_accuracy`, `test_loss`,
+        `test_accuracy` and `collapsed` (`run_curves.CURVES`).
+    """
+    recipe = copies.recipes[0]
+    x, y = epoch_data(copies, epochs=recipe.epochs)  # (epochs, n, S, ...)
+    flowers = x.shape[0] * x.shape[1]
+    feed = backend.training_feed(
+        x.reshape(flowers, *x.shape[2:]),
+        y.reshape(flowers, *y.shape[2:]),
+        np.arange(flowers).reshape(x.shape[:2]),  # already in each epoch's order
+        batch_size=recipe.batch_size,
+    )
+    recorder = EpochRecorder(_steps(copies), score_probe(model, copies) if curves else None)
+    model.fit(
+        feed,
+        epochs=1,
+        steps_per_epoch=_steps(copies) * recipe.epochs,
+        shuffle=False,
+        callbacks=[recorder, *callbacks],
+        verbose=0,
+    )
+    return recorder.curves()
+
+
+def run_stacked(runs, *, epochs=None, callbacks=(), curves=False):
+    """`run_variant` for many `(variant, seed)` runs at once: one row each.
+
+    Args:
+        runs: `(Variant, seed)` pairs whose recipes differ only in
+            `copies.OWN_FIELDS` (seed, positive class, standardization,
+            learning rate, momentum).
         epochs: the number of epochs; `None` keeps the recipes' 100.
             Defaults to `None`.
         callbacks: Keras callbacks for the stacked `fit`. Defaults to `()`.
+        curves: record every epoch's curves too: each row then holds
+            `curves`, `{name: float32 array (epochs,)}` of
+            `run_curves.CURVES`, NaN from the epoch the run diverged at.
+            Defaults to `False`.
 
     Returns:
         A list of rows (`rows.COLUMNS`), in the order of `runs`; `seconds` is
@@ -123,22 +156,22 @@ def run_stacked(runs, *, epochs=None, callbacks=()):
     Raises:
         UsageError: runs that cannot share one stacked model.
     """
-    return fit_stacked(runs, epochs=epochs, callbacks=callbacks)["rows"]
+    return fit_stacked(runs, epochs=epochs, callbacks=callbacks, curves=curves)["rows"]
 
 
-def fit_stacked(runs, *, epochs=None, callbacks=()):
+def fit_stacked(runs, *, epochs=None, callbacks=(), curves=False):
     """`run_stacked`, keeping what it trained.
 
     Returns:
         A dict: `rows` (as `run_stacked`), `model` (the trained stacked
         model; `copy_weights` gives copy k's weights), `copies` and
-        `history` (`train_stack`'s).
+        `history` (`train_stack`'s curves).
     """
     started = time.perf_counter()
     recipes = [variant.to_recipe(seed=seed, epochs=epochs) for variant, seed in runs]
     copies = gather_copies(recipes)
     model = build_stack(copies)
-    history = train_stack(model, copies, callbacks=callbacks)
+    history = train_stack(model, copies, callbacks=callbacks, curves=curves)
     figures = stack_figures(model, copies)
     seconds = round((time.perf_counter() - started) / len(runs), 3)
     rows = []
@@ -150,12 +183,15 @@ def fit_stacked(runs, *, epochs=None, callbacks=()):
         bad_epoch = diverged_epoch(history["loss"][:, copy])
         if bad_epoch is not None:
             values = dict.fromkeys(MEASURED)
-            values["error"] = (
-                f"DivergedError: Training diverged at epoch {bad_epoch}: the loss became "
-                f"{history['loss'][bad_epoch - 1, copy]}. Try a smaller learning rate "
-                f"(received learning_rate={recipe.learning_rate:g})."
+            values["error"] = diverged_error(
+                bad_epoch, history["loss"][bad_epoch - 1, copy], recipe.learning_rate
             )
-        rows.append(run_row(variant, recipe, seconds=seconds, **values))
+        row = run_row(variant, recipe, seconds=seconds, **values)
+        if curves:
+            row["curves"] = masked(
+                {name: found[:, copy] for name, found in history.items()}, bad_epoch
+            )
+        rows.append(row)
     return {"rows": rows, "model": model, "copies": copies, "history": history}
 
 

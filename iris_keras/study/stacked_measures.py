@@ -2,13 +2,11 @@
 
 The stacked counterparts of `measures`: `stack_figures` gives each copy's
 test accuracy and loss, dead ReLU units and collapse as `run_variant`
-measures them on its own model; `diverged_epoch` marks a copy whose
-training loss stopped being finite.
+measures them on its own model, in one compiled call; `diverged_epoch`
+marks a copy whose training loss stopped being finite.
 """
 
 import numpy as np
-
-from iris_keras.evaluate import classes_from_probabilities
 
 
 def backend_array(tensor):
@@ -21,57 +19,58 @@ def backend_array(tensor):
 def stack_figures(model, copies):
     """Each copy's test scores, dead ReLU units and collapse, from the trained stack.
 
-    What `run_variant` measures on its own model, for all copies at once:
-    `test_accuracy` and `test_loss` from the compiled test function on the
-    K test splits (as `evaluate_model`'s `test_on_batch`); `dead_units` as
-    `dead_relu_units` counts them on the training split and `collapsed` as
-    `predicts_single_class` decides it on the test split, both from one
-    compiled pass of the training and test flowers through every layer
-    (`layer_outputs`).
+    What `run_variant` measures on its own model, for all copies at once,
+    in one compiled call (`final_probe`): `test_accuracy` and `test_loss`
+    as `evaluate_model`'s `test_on_batch` computes them on each copy's test
+    split (`copy_metrics.CopyScores`, the same numbers to the bit),
+    `collapsed` as `predicts_single_class` decides it there, and
+    `dead_units` as `dead_relu_units` counts them on the training split.
 
     Returns:
         A dict of lists, one value per copy.
     """
+    from iris_keras.study.copy_metrics import scores
+
     (x_fit, _), (x_test, y_test) = copies.fit, copies.test
-    scores = model.test_on_batch(x_test.swapaxes(0, 1), y_test.swapaxes(0, 1), return_dict=True)
-    outputs = layer_outputs(model, np.concatenate([x_fit, x_test], axis=1).swapaxes(0, 1))
-    fit_rows = x_fit.shape[1]
-    dead = sum(np.all(output[:fit_rows] == 0, axis=0).sum(axis=-1) for _, output in outputs[:-1])
-    probabilities = outputs[-1][1][fit_rows:]
+    data = [values.swapaxes(0, 1) for values in (x_fit, x_test, y_test)]  # samples first
+    *hidden, sums = final_probe(model).predict_on_batch(data)
+    dead = sum(np.all(np.asarray(output) == 0, axis=1).sum(axis=-1) for output in hidden)
+    loss, accuracy, collapsed = scores(sums)
     return {
-        "test_accuracy": [float(value) for value in backend_array(scores["copy_accuracy"])],
-        "test_loss": [float(value) for value in backend_array(scores["copy_loss"])],
+        "test_accuracy": [float(value) for value in accuracy],
+        "test_loss": [float(value) for value in loss],
         "dead_units": [int(count) for count in dead],
-        "collapsed": [
-            len(np.unique(classes_from_probabilities(probabilities[:, copy]))) == 1
-            for copy in range(len(copies.recipes))
-        ],
+        "collapsed": [bool(value) for value in collapsed],
     }
 
 
-def layer_outputs(model, x):
-    """The output of each hidden ReLU layer and of the output layer for `x (n, K, 4)`.
+def final_probe(model):
+    """A model of the stack's own layers: its hidden ReLU outputs, and its test sums.
 
-    One compiled call (`predict_on_batch` of a model that returns those
-    layers' outputs): on JAX, calling the layers one by one compiles each
+    It takes every source's training flowers `(n, S, 4)`, test flowers
+    `(m, S, 4)` and test labels `(m, S, classes)`, and gives each hidden
+    ReLU layer's output on the training flowers, copies first `(K, n,
+    units)`, then `CopyScores`' sums on the test flowers, `(4, K)`. One
+    compiled call: on JAX, calling the layers one by one compiles each
     operation for its shapes, a few seconds per stack.
-
-    Returns:
-        A list of `(layer name, NumPy array (n, K, units))`, the output
-        layer last.
     """
     import keras
 
-    layers = [
-        layer
-        for layer in model.layers
-        if getattr(layer, "activation", None) is keras.activations.relu
-    ] + [model.layers[-1]]
-    probe = keras.Model(model.inputs[0], [layer.output for layer in layers])
-    return [
-        (layer.name, np.asarray(output))
-        for layer, output in zip(layers, probe.predict_on_batch(x), strict=True)
-    ]
+    from iris_keras.study.copy_metrics import CopyScores
+
+    sources, classes = model.inputs[0].shape[1], model.outputs[0].shape[-1]
+    fit, test = (keras.Input(shape=(sources, 4), name=name) for name in ("fit_x", "test_x"))
+    labels = keras.Input(shape=(sources, classes), name="test_y")
+    flowing, hidden = fit, []
+    for layer in model.layers:
+        flowing = layer(flowing)
+        if getattr(layer, "activation", None) is keras.activations.relu:
+            hidden.append(flowing)
+    flowing = test
+    for layer in model.layers:
+        flowing = layer(flowing)
+    sums = CopyScores(model.loss, name="test_sums")([labels, flowing])
+    return keras.Model([fit, test, labels], [*hidden, sums], name="final_probe")
 
 
 def diverged_epoch(losses):

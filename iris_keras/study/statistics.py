@@ -111,6 +111,41 @@ def summary_text(table):
     return "\n".join(lines)
 
 
+def sweep_text(table, variants):
+    """A sweep's outcome per recipe, for the terminal: its runs, the shipped and the best point.
+
+    Args:
+        table: `summarize(rows, variants)` of a sweep's rows.
+        variants: the sweep's `Variant`s, in the table's order.
+
+    Returns:
+        A `str`: per recipe, the runs recorded, diverged (left out of the
+        means) and failed, and the mean final test accuracy at the recipe's
+        own learning rate, momentum and batch size, and at the best point.
+    """
+    lines = [
+        f"  {'recipe':<11} {'runs':>5}  diverged or failed  mean test accuracy: as shipped, best"
+    ]
+    for recipe in dict.fromkeys(variant.recipe for variant in variants):
+        points = [
+            (stats, variant)
+            for stats, variant in zip(table, variants, strict=True)
+            if variant.recipe == recipe and stats["n"]
+        ]
+        if not points:
+            continue
+        runs = sum(stats["n"] + stats["failed"] for stats, _ in points)
+        failures = sum(stats["failed"] for stats, _ in points)
+        shipped = [stats["mean"] for stats, variant in points if variant.is_shipped]
+        best, where = max(points, key=lambda point: point[0]["mean"])
+        settings = "learning rate {:g}, momentum {:g}, batch {}".format(*where.hyperparameters)
+        own = f"{shipped[0]:.3f}" if shipped else "not swept"
+        lines.append(
+            f"  {recipe:<11} {runs:>5}  {failures:>18}  {own}, {best['mean']:.3f} ({settings})"
+        )
+    return "\n".join(lines)
+
+
 def _reliable(accuracy):
     # Keras's accuracies are float32: 27 right of 30 is 0.89999998, below the float64 0.9.
     return bool(np.float32(accuracy) >= np.float32(RELIABLE_ACCURACY))

@@ -1,19 +1,29 @@
-"""The seed study's grid: which variants of the two recipes it trains.
+"""The grids' points: which variants of the two recipes the study and the sweep train.
 
-A variant is a recipe with three fields pinned: the positive class (article
-recipe), `standardize`, and the hidden `units`. The grid is the article
-recipe for each of the three species and the multiclass recipe, with and
-without standardization, with the article's (4, 3) hidden layers and a wider
-(16, 8) network: 16 variants. (16, 8) keeps the article's depth and its
-narrowing shape and only widens it, four times the first layer: one dead
-unit can no longer cut the only path to the head, and the model stays tiny
-(225 to 243 weights, against 39 to 47) and as fast to train.
+A variant is a recipe with some fields pinned: the positive class (article
+recipe), `standardize`, the hidden `units`, and, for the sweep, SGD's
+`learning_rate` and `momentum` and the `batch_size` (left `None`, the
+recipe's own).
+
+The seed study's grid is the article recipe for each of the three species
+and the multiclass recipe, with and without standardization, with the
+article's (4, 3) hidden layers and a wider (16, 8) network: 16 variants.
+(16, 8) keeps the article's depth and its narrowing shape and only widens
+it, four times the first layer: one dead unit can no longer cut the only
+path to the head, and the model stays tiny (225 to 243 weights, against 39
+to 47) and as fast to train.
+
+The sweep's grid (`sweep_variants`) is each recipe as shipped, at every
+learning rate, momentum and batch size of its axes: 2 x 6 x 5 x 5 = 300
+variants.
 
 A seed fixes everything random in a run: the train/test split, the initial
 weights and each epoch's shuffle (`get_recipe(name, seed=seed)`).
 
 >>> [variant.name for variant in study_variants()][-4:]
 ['multiclass-std-4x3', 'multiclass-std-16x8', 'multiclass-raw-4x3', 'multiclass-raw-16x8']
+>>> sweep_variants(learning_rates=[0.01], momenta=[0.9], batch_sizes=[32])[0].name
+'article-virginica-std-4x3-lr0.01-m0.9-b32'
 """
 
 import dataclasses
@@ -25,6 +35,19 @@ from iris_keras.recipes import RECIPES, get_recipe
 
 ARTICLE_UNITS = HIDDEN_UNITS
 WIDE_UNITS = (16, 8)
+# The sweep's axes (`iris-keras sweep`): around the article's SGD(0.01, momentum 0.9)
+# and batches of 32, from ten times smaller to thirty times larger steps.
+SWEEP_LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
+SWEEP_MOMENTA = (0.0, 0.5, 0.9, 0.95, 0.99)
+SWEEP_BATCH_SIZES = (8, 16, 32, 64, 120)
+SWEEP_AXES = {
+    "recipes": tuple(RECIPES),
+    "learning_rates": SWEEP_LEARNING_RATES,
+    "momenta": SWEEP_MOMENTA,
+    "batch_sizes": SWEEP_BATCH_SIZES,
+}
+SWEEP_SEEDS = 20  # per grid point
+SWEEP_EPOCHS = 200  # the curves answer for any number of epochs up to these
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,12 +60,17 @@ class Variant:
             for the multiclass recipe.
         standardize: whether the model standardizes its inputs.
         units: the hidden layer widths, e.g. `(4, 3)`.
+        learning_rate, momentum, batch_size: SGD's step size and momentum
+            and the flowers per step, or `None` for the recipe's own.
     """
 
     recipe: str
     positive_class: str | None
     standardize: bool
     units: tuple
+    learning_rate: float | None = None
+    momentum: float | None = None
+    batch_size: int | None = None
 
     def __post_init__(self):
         check_choice("recipe", self.recipe, tuple(RECIPES))
@@ -53,13 +81,22 @@ class Variant:
         object.__setattr__(
             self, "units", tuple(check_positive_int("units", width) for width in self.units)
         )
+        self.to_recipe(seed=0)  # a bad learning rate, momentum or batch size, in one line
 
     @property
     def name(self):
-        """E.g. `"article-virginica-std-4x3"` or `"multiclass-raw-16x8"`."""
+        """E.g. `"article-virginica-std-4x3"`, `"multiclass-raw-16x8-lr0.1-m0.5-b8"`."""
         parts = [self.recipe, self.positive_class, "std" if self.standardize else "raw"]
         parts.append("x".join(str(width) for width in self.units))
+        for prefix, value in zip(("lr", "m", "b"), self.hyperparameters, strict=True):
+            if value is not None:
+                parts.append(f"{prefix}{value:g}")
         return "-".join(part for part in parts if part)
+
+    @property
+    def hyperparameters(self):
+        """`(learning_rate, momentum, batch_size)` as pinned, `None` for the recipe's."""
+        return self.learning_rate, self.momentum, self.batch_size
 
     def to_recipe(self, *, seed, epochs=None):
         """The `Recipe` of this variant's run with `seed` (and `epochs`, if given)."""
@@ -68,6 +105,9 @@ class Variant:
             positive_class=self.positive_class,
             standardize=self.standardize,
             units=self.units,
+            learning_rate=self.learning_rate,
+            momentum=self.momentum,
+            batch_size=self.batch_size,
             seed=seed,
             epochs=epochs,
         )
@@ -76,10 +116,16 @@ class Variant:
     def is_shipped(self):
         """Whether this variant is the recipe exactly as `get_recipe(recipe)` ships it."""
         shipped = RECIPES[self.recipe]
+        pinned = zip(
+            self.hyperparameters,
+            (shipped.learning_rate, shipped.momentum, shipped.batch_size),
+            strict=True,
+        )
         return (
             self.standardize == shipped.standardize
             and self.units == shipped.units
             and (self.positive_class or shipped.positive_class) == shipped.positive_class
+            and all(value is None or value == own for value, own in pinned)
         )
 
 
@@ -101,6 +147,52 @@ def study_variants(*, units=(ARTICLE_UNITS, WIDE_UNITS)):
         for standardize in (True, False)
         for widths in units
     ]
+
+
+def sweep_variants(
+    *,
+    recipes=tuple(RECIPES),
+    learning_rates=SWEEP_LEARNING_RATES,
+    momenta=SWEEP_MOMENTA,
+    batch_sizes=SWEEP_BATCH_SIZES,
+):
+    """The sweep's grid: each recipe as shipped, at every learning rate, momentum and batch size.
+
+    Args:
+        recipes: the recipes' names. Defaults to `("article", "multiclass")`.
+        learning_rates: SGD's step sizes. Defaults to `SWEEP_LEARNING_RATES`.
+        momenta: SGD's momenta. Defaults to `SWEEP_MOMENTA`.
+        batch_sizes: flowers per step. Defaults to `SWEEP_BATCH_SIZES`.
+
+    Returns:
+        A list of `Variant`, 300 with the defaults: per recipe, per batch
+        size, per learning rate, each momentum in turn.
+
+    Raises:
+        UsageError: an unknown recipe, a bad value, or an empty or repeated axis.
+    """
+    axes = {
+        "recipes": recipes,
+        "learning_rates": learning_rates,
+        "momenta": momenta,
+        "batch_sizes": batch_sizes,
+    }
+    for name, values in axes.items():
+        if not values or len(set(values)) != len(values):
+            raise invalid(name, "one value or more, each once", list(values))
+    grid = []
+    for recipe in recipes:
+        shipped = RECIPES[check_choice("recipe", recipe, tuple(RECIPES))]
+        positive_class = shipped.positive_class if shipped.target == "binary" else None
+        grid += [
+            Variant(
+                recipe, positive_class, shipped.standardize, shipped.units, rate, momentum, size
+            )
+            for size in batch_sizes
+            for rate in learning_rates
+            for momentum in momenta
+        ]
+    return grid
 
 
 def recipe_config(recipe):

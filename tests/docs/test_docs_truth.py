@@ -84,16 +84,23 @@ def exists(path, page):
     return any(candidate.exists() for candidate in candidates)
 
 
+def grid_files(grid):
+    """The files `iris-keras study` or `sweep` writes: its rows and its record."""
+    return grid.rows_name, grid.metadata_name
+
+
 def committed_names():
     """The file names the repository holds, those a run writes, and the example tables."""
     from iris_keras.app.outputs import ARTIFACTS
     from iris_keras.datasets.examples import EXAMPLES
+    from iris_keras.study.grid import study_grid, sweep_grid
 
     files = subprocess.run(
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
     tables = {f"{name}.csv" for name in EXAMPLES}  # python -m iris_keras.datasets.examples NAME
-    return {Path(name).name for name in files} | set(ARTIFACTS) | tables
+    grids = {name for grid in (study_grid(), sweep_grid()) for name in grid_files(grid)}
+    return {Path(name).name for name in files} | set(ARTIFACTS) | tables | grids
 
 
 @pytest.mark.parametrize("page", PAGES, ids=page_id)

@@ -179,7 +179,7 @@ def test_a_tiny_study_end_to_end_then_a_rerun_that_skips_every_run(tmp_path, cap
     ]
     assert main(argv) == 0
     out, err = capsys.readouterr()
-    assert err.count("\n") == 4 and "4/4 multiclass-std-4x3 seed 43" in err  # one tick per run
+    assert err.count("\n") == 2 and "4/4 multiclass 4x3, 2 runs: " in err  # a line per task
 
     rows = read_rows(output / "study.csv")
     assert [(row["variant"], row["seed"]) for row in rows] == [

@@ -4,7 +4,8 @@ Started with Dask's own commands (`dask scheduler`, `dask worker`), as a user
 would; the study (`iris-keras study --scheduler ADDRESS`) must write the
 same `study.csv` as the local run, every run once, although a worker is
 killed while it trains a task (Dask runs that task again on the other
-worker). Every process the test starts, it stops.
+worker). A small sweep on the same kind of cluster records the curves its
+stacks record in this process. Every process the test starts, it stops.
 """
 
 import contextlib
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from iris_keras.study.rows import COLUMNS, read_rows
@@ -117,3 +119,33 @@ def test_a_study_on_a_scheduler_that_is_not_there_fails_in_one_line(tmp_path, mo
     address = f"tcp://127.0.0.1:{_free_port()}"
     with pytest.raises(IrisKerasError, match=rf"^Received --scheduler {address}, but no Dask"):
         on_dask.connect(distributed, address)
+
+
+SWEEP = ["--recipe", "multiclass", "--learning-rate", "0.01", "0.1", "--momentum", "0.9"]
+SWEEP += ["--batch-size", "32", "64", "--seeds", "2", "--epochs", "4", "--quiet"]
+
+
+@pytest.mark.slow
+def test_a_sweep_on_dask_records_the_curves_a_local_stack_records(tmp_path):
+    from iris_keras.study.atlas import load_atlas
+    from iris_keras.study.stacked import run_stacked
+    from iris_keras.study.variants import sweep_variants
+
+    with local_cluster() as (address, _, _):
+        sweep = subprocess.run(
+            cli_command("sweep", *SWEEP, "--scheduler", address, "--output", tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    assert sweep.returncode == 0, sweep.stderr
+    atlas = load_atlas(tmp_path)
+    assert atlas.recorded.all()
+    for variant in sweep_variants(
+        recipes=["multiclass"], learning_rates=[0.01, 0.1], momenta=[0.9], batch_sizes=[32, 64]
+    ):
+        where = (0, [0.01, 0.1].index(variant.learning_rate), 0, [32, 64].index(variant.batch_size))
+        rows = run_stacked([(variant, 42), (variant, 43)], epochs=4, curves=True)
+        for seed, row in enumerate(rows):
+            found = atlas.curves["test_accuracy"][(*where, seed)]
+            np.testing.assert_array_equal(found, row["curves"]["test_accuracy"])

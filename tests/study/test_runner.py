@@ -173,14 +173,16 @@ def test_columns_are_the_issues_per_run_record():
     } <= set(COLUMNS)
 
 
-def test_a_worker_leaves_ctrl_c_to_the_parent_and_runs_on_the_cpu(monkeypatch):
+def test_a_worker_leaves_ctrl_c_to_the_parent_and_runs_on_the_cpu_on_one_thread(monkeypatch):
     import signal
 
+    from iris_keras import backend
     from iris_keras.common import machine as device
     from iris_keras.study import pool
 
     devices = []
     monkeypatch.setattr(device, "select_device", devices.append)
+    monkeypatch.setattr(backend, "one_thread", lambda: devices.append("one thread"))
     monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
     previous = signal.getsignal(signal.SIGINT)
     try:
@@ -188,7 +190,7 @@ def test_a_worker_leaves_ctrl_c_to_the_parent_and_runs_on_the_cpu(monkeypatch):
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
-    assert devices == ["cpu"]
+    assert devices == ["cpu", "one thread"]
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"  # TensorFlow's C++ logs stay quiet
 
 
@@ -204,7 +206,7 @@ def test_ctrl_c_in_a_study_exits_130_and_says_where_the_runs_are(tmp_path, monke
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(study_runner, "run_study", interrupted)
+    monkeypatch.setattr(study_runner, "run_grid", interrupted)
     assert main(["study", "--output", str(tmp_path / "study"), "--seeds", "1", "--quiet"]) == 130
     assert capsys.readouterr().err == (
         f"iris-keras: interrupted; every finished run is in {tmp_path / 'study'}/study.csv, "

@@ -41,10 +41,12 @@ def test_initial_weights_are_the_ones_build_model_draws(recipe):
         np.testing.assert_array_equal(mine, theirs)
 
 
-def test_raw_inputs_go_through_the_stacked_normalization_unchanged():
+def test_raw_inputs_go_through_the_stacked_normalization_unchanged_copies_first():
     x = np.random.default_rng(0).uniform(0, 8, size=(30, 2, 4)).astype(np.float32)
-    layer = StackedNormalization(np.zeros((2, 4), np.float32), np.ones((2, 4), np.float32))
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(x)), x)
+    identity = (np.zeros((3, 4), np.float32), np.ones((3, 4), np.float32))
+    layer = StackedNormalization(*identity, sources=[1, 0, 1])  # 3 copies read 2 sources
+    found = keras.ops.convert_to_numpy(layer(x))
+    np.testing.assert_array_equal(found, x[:, [1, 0, 1]].swapaxes(0, 1))
 
 
 def test_copies_share_draws_but_keep_their_own_data():
@@ -80,14 +82,19 @@ def test_recipes_that_cannot_share_a_model_are_refused(recipes, match):
 
 
 class PoisonCopy(keras.callbacks.Callback):
-    """Sets copy 0 of the first hidden layer's kernel to NaN at the start of epoch `epoch`."""
+    """Sets copy 0 of the first hidden layer's kernel to NaN as batch `batch` begins.
 
-    def __init__(self, epoch):
+    A stacked fit runs its epochs as one epoch of Keras's `fit`: its batches
+    are numbered across epochs (4 per epoch of 120 flowers in batches of 32).
+    """
+
+    def __init__(self, batch):
         super().__init__()
-        self.epoch = epoch
+        self.batch = batch
 
-    def on_epoch_begin(self, epoch, logs=None):
-        if epoch == self.epoch:
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch == self.batch:
+            backend.sync_training_state(self.model)  # on JAX, then the poison is trained
             kernel = self.model.get_layer("hidden_1").kernel
             values = keras.ops.convert_to_numpy(kernel).copy()
             values[0] = np.nan
@@ -97,7 +104,7 @@ class PoisonCopy(keras.callbacks.Callback):
 def test_a_diverged_copy_fails_alone_and_leaves_the_others_untouched():
     runs = [(ARTICLE, 42), (RAW, 43), (ARTICLE, 44)]
     clean = fit_stacked(runs, epochs=6)
-    poisoned = fit_stacked(runs, epochs=6, callbacks=[PoisonCopy(3)])
+    poisoned = fit_stacked(runs, epochs=6, callbacks=[PoisonCopy(3 * 4)])  # epoch 4's first
     failed = poisoned["rows"][0]
     assert failed["error"].startswith(
         "DivergedError: Training diverged at epoch 4: the loss became nan. "

@@ -159,29 +159,28 @@ def test_the_readmes_speed_table_is_the_published_bench():
 
 
 STUDY = {
-    "seeds": 20,
-    "per_run_seeds": 2,
     "stacked": (30.0, 20.0, 320, 40.0),
-    "per_run": (100.0, 90.0, 32, 180.0),
+    "per_run": (100.0, 90.0, 64, 180.0),
     "numpy": 10.5,
 }
 
 
-def test_the_study_row_says_what_each_figure_is_and_scales_a_subset():
+def test_the_study_rows_compare_the_two_paths_per_run():
     from tools.bench.study import render_study
 
     block = render_study(STUDY)
+    assert "against 64 of its runs one Keras model per run, compared per run" in block
     assert (
-        "| (p) per-run pool, one Keras model per run (`--per-run`, scaled ×10 from 32 runs) "
-        "| 1000 | 900 | 1800 | 1.0×, 1.0× |" in block
+        "| (p) per-run pool, one Keras model per run (`--per-run`) | 64 | 100.0 | 90.0 | 180.0 "
+        "| 1.56, 2.81 | 1×, 1× |" in block
     )
     assert (
-        "| (s) stacked, one Keras model per recipe and width (default) | 30.0 | 20.0 | 40.0 "
-        "| 33×, 45× |" in block
+        "| (s) stacked, one Keras model per recipe and width (default) | 320 | 30.0 | 20.0 | 40.0 "
+        "| 0.0938, 0.125 | 17×, 22× |" in block
     )
     assert (
-        "| (n) NumPy floor: `iris_keras.scratch`, 320 runs, one process, no Keras | | 10.5 | | |"
-        in block
+        "| (n) NumPy floor: `iris_keras.scratch`, one process, no Keras | 320 | | 10.5 | "
+        "| 0.0328 | |" in block
     )
 
 
@@ -202,20 +201,47 @@ def test_measuring_the_study_writes_its_own_results_file(tmp_path, monkeypatch, 
     assert _tracked_changes() == before
     assert seen == [(3, ()), (1, ("--per-run",)), (3, ())]
     [written] = tmp_path.glob("study-*.md")
-    assert "scaled ×3 from 16 runs" in written.read_text() and "48 runs of 100 epochs" in (
-        capsys.readouterr().out
-    )
+    assert "48 runs of 100 epochs, against 16 of its runs" in capsys.readouterr().out
     assert "(s) the median of 2 runs, (p) one" in written.read_text()
 
 
-def test_update_also_publishes_the_study_tables_where_the_page_has_their_block(tmp_path):
-    from tools.bench.study import STUDY_END, STUDY_START
+def test_measuring_the_sweep_times_the_atlas_and_a_per_run_sample(tmp_path, monkeypatch, capsys):
+    from tools.bench import sweep
 
+    seen = []
+
+    def fake_time_grid(command_name, *arguments):
+        seen.append((command_name, arguments))
+        return (60.0, 50.0, 6000, 100.0) if not arguments else (160.0, 150.0, 40, 280.0)
+
+    monkeypatch.setattr(sweep, "time_grid", fake_time_grid)
+    before = _tracked_changes()
+    assert command.main(["--sweep", "--repeats", "1", "--results", str(tmp_path)]) == 0
+    assert _tracked_changes() == before
+    assert seen == [("sweep", ()), ("sweep", ("--per-run", *sweep.SAMPLE))]
+    [written] = tmp_path.glob("sweep-*.md")
+    table = written.read_text()
+    assert "the whole atlas, 6000 runs of 200 epochs, against 40 of its runs" in table
+    assert (
+        "| (p) one Keras model per run (`--per-run`) | 40 | 160.0 | 150.0 | 280.0 | 4, 7 | 1×, 1× |"
+        in table
+    )
+    assert "| (s) stacked, 600 runs per model (default) | 6000 | 60.0 | 50.0 | 100.0 " in table
+    assert "| 0.01, 0.0167 | 400×, 420× |" in table and "written to" in capsys.readouterr().out
+
+
+def test_update_also_publishes_the_study_and_sweep_tables_where_the_page_has_a_block(tmp_path):
+    from tools.bench.study import STUDY_END, STUDY_START
+    from tools.bench.sweep import SWEEP_END, SWEEP_START
+
+    blocks = f"{STUDY_START}\ny\n{STUDY_END}\n\n{SWEEP_START}\nz\n{SWEEP_END}\n"
     page = tmp_path / "speed.md"
-    page.write_text(f"{tables.START}\nx\n{tables.END}\n\n{STUDY_START}\ny\n{STUDY_END}\n")
+    page.write_text(f"{tables.START}\nx\n{tables.END}\n\n{blocks}")
     results = _results(tmp_path, tensorflow="| tf |")
     (results / "study-tensorflow.md").write_text("| tf study |\n")
+    (results / "sweep-tensorflow.md").write_text("| tf sweep |\n")
     assert command.main(["--update", str(page), "--results", str(results)]) == 0
     assert page.read_text() == (
-        f"{tables.START}\n| tf |\n{tables.END}\n\n{STUDY_START}\n| tf study |\n{STUDY_END}\n"
+        f"{tables.START}\n| tf |\n{tables.END}\n\n{STUDY_START}\n| tf study |\n{STUDY_END}\n\n"
+        f"{SWEEP_START}\n| tf sweep |\n{SWEEP_END}\n"
     )

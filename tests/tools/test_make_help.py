@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUPS = {
-    "learn": ["lab", "exercises", "book", "notebooks", "study", "tensorboard"],
+    "learn": ["lab", "exercises", "book", "notebooks", "study", "sweep", "tensorboard"],
     "run": [
         "install",
         "train",
@@ -31,8 +31,10 @@ GROUPS = {
     ],
     "maintain": [
         "docs-study",
+        "docs-atlas",
         "bench",
         "bench-study",
+        "bench-sweep",
         "docs-update",
         "mutate",
         "mutate-survivors",
@@ -41,7 +43,7 @@ GROUPS = {
     ],
 }
 # The maintainer's targets that write only git-ignored files, and say so.
-WRITES_ONLY_IGNORED = {"bench", "bench-study"}
+WRITES_ONLY_IGNORED = {"bench", "bench-study", "bench-sweep"}
 TARGET_LINE = re.compile(r"^    make (\S+)( +)(\S.*)$")
 
 

@@ -30,6 +30,8 @@ def main(argv=None):
         return _publish(args.update, args.results)
     if args.study:
         return _study(args.seeds, args.per_run_seeds, args.repeats, args.results)
+    if args.sweep:
+        return _sweep(args.repeats, args.results)
     return _contenders(args.repeats, args.epochs, args.strategies, args.results)
 
 
@@ -57,12 +59,17 @@ def _parser():
         help="time the whole seed study instead: stacked, the per-run pool, the NumPy floor",
     )
     parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="time the whole atlas instead: stacked, and one Keras model per run on a sample",
+    )
+    parser.add_argument(
         "--seeds", type=int, default=20, help="--study: seeds per variant (>= 1; default 20)"
     )
     parser.add_argument(
         "--per-run-seeds",
         type=int,
-        help="--study: seeds per variant of the per-run pool, its time scaled to --seeds "
+        help="--study: seeds per variant of the per-run pool, compared per run "
         "(>= 1; default --seeds: the whole grid, about 16 minutes on 2 cores)",
     )
     parser.add_argument(
@@ -104,6 +111,14 @@ def _study(seeds, per_run_seeds, repeats, results_dir):
 
     block = render_study(measure_study(seeds, per_run_seeds, repeats))
     return _keep(block, Path(results_dir) / f"study-{backend.name()}.md")
+
+
+def _sweep(repeats, results_dir):
+    from iris_keras import backend
+    from tools.bench.sweep import measure_sweep, render_sweep
+
+    block = render_sweep(measure_sweep(repeats))
+    return _keep(block, Path(results_dir) / f"sweep-{backend.name()}.md")
 
 
 def _keep(block, path):

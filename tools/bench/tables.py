@@ -97,7 +97,7 @@ def combined_results(results_dir=RESULTS_DIR, prefix="bench"):
         raise IrisKerasError(
             f"Received an invalid value for `results`, expected a folder with "
             f"{prefix}-<backend>.md files. Received: results='{results_dir}', which has none. "
-            f"Run `make {'bench' if prefix == 'bench' else 'bench-study'}` first."
+            f"Run `make {'bench' if prefix == 'bench' else f'bench-{prefix}'}` first."
         )
     tables = [path.read_text(encoding="utf-8").strip() for path in files]
     if len(files) == 1:
@@ -111,13 +111,20 @@ def combined_results(results_dir=RESULTS_DIR, prefix="bench"):
 def update_page(page=SPEED_PAGE, results_dir=RESULTS_DIR):
     """Rewrites `page`'s bench block from the results files; touches nothing else.
 
-    The seed study's block (`<!-- bench-study:start -->`), when the page
-    has one and `make bench-study` left `study-<backend>.md` files, too.
+    The seed study's block (`<!-- bench-study:start -->`) and the atlas's
+    (`<!-- bench-sweep:start -->`), when the page has one and `make
+    bench-study` or `make bench-sweep` left `study-<backend>.md` or
+    `sweep-<backend>.md` files, too.
     """
     from tools.bench.study import STUDY_END, STUDY_START
+    from tools.bench.sweep import SWEEP_END, SWEEP_START
 
     write_block(page, combined_results(results_dir), start=START, end=END, name="update")
-    studies = sorted(Path(results_dir).glob("study-*.md"))
-    if studies and STUDY_START in Path(page).read_text(encoding="utf-8"):
-        block = combined_results(results_dir, prefix="study")
-        write_block(page, block, start=STUDY_START, end=STUDY_END, name="update")
+    for prefix, start, end in (
+        ("study", STUDY_START, STUDY_END),
+        ("sweep", SWEEP_START, SWEEP_END),
+    ):
+        found = sorted(Path(results_dir).glob(f"{prefix}-*.md"))
+        if found and start in Path(page).read_text(encoding="utf-8"):
+            block = combined_results(results_dir, prefix=prefix)
+            write_block(page, block, start=start, end=end, name="update")
