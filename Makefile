@@ -19,8 +19,9 @@ $(error Received BACKEND=all for make $(MAKECMDGOALS), expected tensorflow, jax 
 endif
 endif
 # A variable given on the command line that no target reads is a typo (make train EPOCH=5):
-# refused in one line. The accepted ones are this file's `?=` variables and PYTHON_FLOOR.
-ACCEPTED := $(sort PYTHON_FLOOR $(shell sed -n 's/^\(export \)\{0,1\}\([A-Z_]*\) ?=.*/\2/p' $(firstword $(MAKEFILE_LIST))))
+# refused in one line. The accepted ones are this file's `?=` variables, PYTHON_FLOOR and VENV
+# (an environment outside this checkout, as a clone made by a test uses this checkout's).
+ACCEPTED := $(sort PYTHON_FLOOR VENV $(shell sed -n 's/^\(export \)\{0,1\}\([A-Z_]*\) ?=.*/\2/p' $(firstword $(MAKEFILE_LIST))))
 UNKNOWN := $(strip $(foreach name,$(.VARIABLES),$(if $(filter command line,$(origin $(name))),$(filter-out $(ACCEPTED),$(name)))))
 ifneq ($(UNKNOWN),)
 $(error Received $(foreach name,$(UNKNOWN),$(name)=$($(name))), which no target reads; expected one of $(subst $(space),$(comma) ,$(ACCEPTED)))
