@@ -40,6 +40,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "tools.book.language",  # the Chinese passages marked lang="zh-Hans" (WCAG 2.1, 3.1.2)
+    "tools.book.folds",  # folded solutions named by their visible, marked prompt (2.5.3)
     "tools.book.progress",  # what make book prints: the notebooks to execute, then n/N each
 ]
 # Pieces that pages {include}, not pages of their own.
