@@ -61,8 +61,16 @@ def pytest_collection_modifyitems(config, items):
 
     Last, so that the notebook tests have stored their executions in the book's
     cache (`tools.book.cache`) when `make book` runs: it executes none of them again.
+    A `tensorflow` test trains with TensorFlow's own machinery (a multi-worker
+    cluster), which the other backends refuse (their refusal has tests of its own):
+    on JAX and PyTorch it is deselected, and pytest's summary counts it so.
     """
     for item in items:
         if "book" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.book)
     items.sort(key=lambda item: item.get_closest_marker("book") is not None)
+    if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
+        other = [item for item in items if item.get_closest_marker("tensorflow")]
+        if other:
+            config.hook.pytest_deselected(items=other)
+            items[:] = [item for item in items if item not in other]

@@ -414,6 +414,7 @@ def max_difference(first, second):
 
 
 @pytest.mark.slow
+@pytest.mark.tensorflow
 def test_a_killed_worker_stops_the_other_with_one_line_naming_it(three_runs):
     print(f"survivor stopped {three_runs['survivor_seconds']:.1f} s after the kill")
     assert three_runs["survivor_status"] == 1
@@ -425,6 +426,7 @@ def test_a_killed_worker_stops_the_other_with_one_line_naming_it(three_runs):
 
 
 @pytest.mark.slow
+@pytest.mark.tensorflow
 def test_mirrored_and_multi_worker_equal_one_device(three_runs):
     runs = three_runs["runs"]
     one_device = final_weights(runs["one-device"])
@@ -437,6 +439,7 @@ def test_mirrored_and_multi_worker_equal_one_device(three_runs):
 
 
 @pytest.mark.slow
+@pytest.mark.tensorflow
 def test_the_resumed_workers_end_where_an_uninterrupted_mirrored_run_ends(three_runs):
     runs = three_runs["runs"]
     assert f"resumed         from epoch {three_runs['killed_at']}" in three_runs["resumed_log"]

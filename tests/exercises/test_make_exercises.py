@@ -76,7 +76,9 @@ def lab_root(cwd):
     """The folder `make lab` would serve (a dry run; the environment counts as installed)."""
     from tests.support.browser import free_port
 
+    # TensorFlow's environment, whichever backend the suite runs on: only the folder matters.
     command = ["make", "--no-print-directory", "-n", "-o", ".venv/.installed-learn", "lab"]
+    command.append("BACKEND=tensorflow")
     dry_run = run([*command, f"LAB_PORT={free_port()}"], cwd)
     return re.search(r"--ServerApp\.root_dir=(\S+)", dry_run).group(1)
 
