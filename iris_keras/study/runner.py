@@ -166,7 +166,7 @@ def _run_grid(output_dir, grid, workers, progress_stream, how):
     variants = list(grid.variants)
     recorded = read_rows(csv_path)
     metadata = read_metadata(metadata_path)
-    check_resumable(csv_path, recorded, metadata, variants, grid.epochs, how["versions"])
+    check_resumable(csv_path, recorded, metadata, variants, grid.epochs, how["versions"], grid.data)
     done = {(row["variant"], row["seed"]) for row in recorded if not failed(row)}
     todo = [(variant, seed) for variant, seed in grid.runs if (variant.name, seed) not in done]
     tasks = plan_tasks(
