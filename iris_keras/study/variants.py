@@ -166,6 +166,7 @@ def study_variants(*, units=(ARTICLE_UNITS, WIDE_UNITS), tables=None):
         standardized then raw inputs; within those, each width in turn. On a
         table, 8: each recipe of `tables` in turn, for the table's target.
     """
+    targets: list[tuple[str, str | None, Recipe | None]]
     if tables is None:
         targets = [("article", species, None) for species in SPECIES]
         targets.append(("multiclass", None, None))
