@@ -78,7 +78,9 @@ def test_a_study_on_a_table_records_what_train_reports_and_refuses_the_file_chan
     data = json.loads((folder / "study.json").read_text(encoding="utf-8"))["data"]
     sha256 = hashlib.sha256(wine.read_bytes()).hexdigest()
     assert (data["path"], data["sha256"], data["target"]) == (str(wine), sha256, "cultivar")
-    assert f"on `{wine}` (target `cultivar`)" in (folder / "summary.md").read_text("utf-8")
+    summary = (folder / "summary.md").read_text("utf-8")
+    assert f"on `{wine}` (target `cultivar`)" in summary and "every test row" in summary
+    assert "The article's 4-3 network on the table**, standardized or raw: " in summary
 
     before = (folder / "study.csv").read_bytes()
     capsys.readouterr()
