@@ -118,6 +118,29 @@ def build_model(
     return keras.Sequential(layers, name=name)
 
 
+def layer_widths(
+    *,
+    target: str = "binary",
+    units: Sequence[int] = HIDDEN_UNITS,
+    positive_class: str | None = DEFAULT_POSITIVE_CLASS,
+    names: ModelNames | None = None,
+) -> tuple[int, ...]:
+    """The widths `build_model` gives its layers: the inputs, each hidden layer, the head.
+
+    Args:
+        target, units, positive_class, names: as for `build_model`.
+
+    Returns:
+        A tuple of ints: the input width first, the output units last.
+
+    Example:
+    >>> layer_widths(), layer_widths(target="onehot", units=(16, 8))
+    ((4, 4, 3, 1), (4, 16, 8, 3))
+    """
+    width, head, _, _ = _shape(check_choice("target", target, TARGETS), positive_class, names)
+    return (width, *(check_positive_int("units", hidden) for hidden in units), head)
+
+
 def _shape(
     target: str, positive_class: str | None, names: ModelNames | None
 ) -> tuple[int, int, str, str]:

@@ -11,18 +11,24 @@ the atlas's summary for a page.
 Both exit 1 when a run failed (a diverged run is an outcome of its
 settings, not a failure), 130 when interrupted: every finished run is
 recorded, and the same command again continues from there.
+
+With `--data FILE --target COLUMN` (and `--positive-class`, as `train`
+takes them) either grid trains on a learner's table (`grid.table_recipes`):
+the study's 8 variants (each recipe, standardized or raw, 4-3 or 16-8), the
+sweep's axes around each recipe as shipped; into `runs/<backend>/<data
+stem>-study/` (`-sweep/`) by default. A bad file is refused in one line
+before anything is written; a rerun on another file, or on the same one
+changed, is refused (`resume.check_same_table`).
 """
 
 import sys
 
-from iris_keras.app.parser import PROG, VARIANT_NAMES
+from iris_keras.app.parser import PROG, TABLE_VARIANT_NAMES, VARIANT_NAMES
 
 
 def study(args, command):
-    from pathlib import Path
-
     from iris_keras import backend
-    from iris_keras.app.outputs import runs_folder
+    from iris_keras.recipes import RECIPES
     from iris_keras.study.grid import study_grid
     from iris_keras.study.reference import reference_entries, write_reference
     from iris_keras.study.report import PLOT_NAME, SUMMARY_NAME, update_readme, write_report
@@ -31,14 +37,15 @@ def study(args, command):
 
     if args.backend:
         backend.use(args.backend)
-    names = set(args.variants or VARIANT_NAMES)
-    variants = [variant for variant in study_variants() if variant.name in names]
-    grid = study_grid(seeds=args.seeds, epochs=args.epochs, variants=variants)
+    tables = _tables(args, tuple(RECIPES))
+    names = set(args.variants or (VARIANT_NAMES if tables is None else TABLE_VARIANT_NAMES))
+    variants = [variant for variant in study_variants(tables=tables) if variant.name in names]
+    grid = study_grid(seeds=args.seeds, epochs=args.epochs, variants=variants, tables=tables)
 
     def report(folder, rows, metadata):
         write_report(folder, rows, metadata, variants)
 
-    output = Path(args.output or runs_folder("study"))
+    output = _output(args, grid)
     found = _run_grid(args, command, grid, output, report)
     if found is None:
         return 130
@@ -57,10 +64,7 @@ def study(args, command):
 
 
 def sweep(args, command):
-    from pathlib import Path
-
     from iris_keras import backend
-    from iris_keras.app.outputs import runs_folder
     from iris_keras.study.atlas import load_atlas, summarize_atlas, write_summary
     from iris_keras.study.grid import CURVES_DIR, sweep_grid
     from iris_keras.study.statistics import summarize, sweep_text
@@ -69,8 +73,9 @@ def sweep(args, command):
     if args.backend:
         backend.use(args.backend)
     axes = {name: getattr(args, name) for name in SWEEP_AXES}  # --recipe, --learning-rate, ...
-    grid = sweep_grid(seeds=args.seeds, epochs=args.epochs, **axes)
-    output = Path(args.output or runs_folder("sweep"))
+    tables = _tables(args, axes["recipes"])
+    grid = sweep_grid(seeds=args.seeds, epochs=args.epochs, tables=tables, **axes)
+    output = _output(args, grid)
     found = _run_grid(args, command, grid, output, None)
     if found is None:
         return 130
@@ -81,6 +86,26 @@ def sweep(args, command):
         write_summary(args.summary, summarize_atlas(load_atlas(output)), _provenance(metadata))
         print(f"summary  {args.summary}")
     return _exit_status(rows)
+
+
+def _tables(args, recipes):
+    """With `--data`: each of `recipes` on the table (a bad file refused, nothing written)."""
+    from iris_keras.study.grid import table_recipes
+
+    if args.data is None:
+        return None
+    return table_recipes(
+        args.data, target=args.target, positive_class=args.positive_class, recipes=recipes
+    )
+
+
+def _output(args, grid):
+    """`--output`, or `runs/<backend>/<name>`, after the table's name on a table (`grid_folder`)."""
+    from pathlib import Path
+
+    from iris_keras.app.outputs import grid_folder
+
+    return Path(args.output or grid_folder(grid.name, grid.data.get("path")))
 
 
 def _run_grid(args, command, grid, output, report):

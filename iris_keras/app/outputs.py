@@ -10,7 +10,8 @@
   artifact (`sha256`), written last;
 - `learning_curves.png` and `confusion_matrix.png`.
 
-By default the folder is `runs/<backend>/<run name>/` (`default_output_dir`):
+By default the folder is `runs/<backend>/<run name>/` (`default_output_dir`;
+a study's or a sweep's, `grid_folder`):
 the recipe's name, after its table's for a learner's table, then what differs
 from the recipe's defaults (`run_name`), so that a run with other settings
 never replaces another experiment's files.
@@ -28,7 +29,7 @@ from iris_keras.common import artifacts
 from iris_keras.evaluate import evaluate_model
 from iris_keras.figures.training import plot_confusion_matrix, plot_learning_curves
 from iris_keras.recipes import RECIPES
-from iris_keras.recipes.own_data import TABLE_FIELDS
+from iris_keras.recipes.own_data import TABLE_FIELDS, table_record
 
 MODEL = "model.keras"
 
@@ -73,15 +74,7 @@ def run_record(recipe, fit_data, validation_data, test_data):
     """
     table = {}
     if recipe.data is not None:
-        table = {
-            "data": {
-                "path": recipe.data,
-                "sha256": artifacts.sha256_of(recipe.data),
-                "target": recipe.target_column,
-                "feature_names": list(recipe.feature_names),
-                "classes": list(recipe.table_classes),
-            }
-        }
+        table = {"data": table_record(recipe, sha256=artifacts.sha256_of(recipe.data))}
     return {
         **table,
         "class_names": list(recipe.class_names),
@@ -188,7 +181,7 @@ def run_name(recipe):
         for field in fields
         if field not in ("name", *TABLE_FIELDS) and settings[field] != defaults.get(field)
     ]
-    names = [recipe.name] if recipe.data is None else [_safe(Path(recipe.data).stem), recipe.name]
+    names = [recipe.name] if recipe.data is None else [_stem(recipe.data), recipe.name]
     return "-".join([*names, *(_name_part(recipe, field) for field in differing)])
 
 
@@ -208,6 +201,11 @@ def _defaults(recipe):
 
 def _safe(text):
     return re.sub(r"[^\w.-]", "_", text)
+
+
+def _stem(path):
+    """A table's name in a folder name: its file's, without the suffix, filesystem-safe."""
+    return _safe(Path(path).stem)
 
 
 def _name_part(recipe, field):
@@ -255,6 +253,21 @@ def default_output_dir(recipe, backend_name=None):
     'runs/tensorflow/article-epochs5'
     """
     return runs_folder(run_name(recipe), backend_name)
+
+
+def grid_folder(name, data=None, backend_name=None):
+    """`runs/<backend>/<name>`, after its table's name for a grid on a learner's table.
+
+    A study or a sweep on `wine.csv` keeps its runs apart from iris's, as
+    `train --data` does (`run_name`).
+
+    Example:
+    >>> grid_folder("study", None, "jax").as_posix()
+    'runs/jax/study'
+    >>> grid_folder("sweep", "/home/me/wine.csv", "tensorflow").as_posix()
+    'runs/tensorflow/wine-sweep'
+    """
+    return runs_folder(name if data is None else f"{_stem(data)}-{name}", backend_name)
 
 
 def runs_folder(name, backend_name=None):

@@ -23,10 +23,14 @@ from iris_keras.errors import (
     check_unit_interval,
 )
 from iris_keras.recipes import RECIPES
-from iris_keras.study.variants import SWEEP_AXES, SWEEP_EPOCHS, SWEEP_SEEDS, study_variants
+from iris_keras.study.variants import SWEEP_AXES, SWEEP_EPOCHS, SWEEP_SEEDS, study_names
 
 PROG = "iris-keras"
-VARIANT_NAMES = tuple(variant.name for variant in study_variants())
+VARIANT_NAMES = tuple(study_names())
+# A study on a table: its variants' names, whatever the table (`Variant.name`).
+TABLE_VARIANT_NAMES = tuple(study_names(on_table=True))
+# What `study` and `sweep` do on iris only: the study page, the reference, the atlas's page.
+IRIS_ONLY = {"readme": "--readme", "reference": "--reference", "summary": "--summary"}
 # `predict`'s values, one name in its usage line, its arguments and its errors.
 MEASUREMENT = "MEASUREMENT"
 
@@ -134,10 +138,9 @@ def _add_train(train):
     )
     _add_data(train)
     _add_hyperparameters(train)
-    train.add_argument(
-        "--positive-class",
-        metavar="NAME",
-        help="the class labelled 1 of a binary target: a species of iris, article recipe; "
+    _add_positive_class(
+        train,
+        "the class labelled 1 of a binary target: a species of iris, article recipe; "
         "a class of --data, told from all the others, either recipe (default: virginica; "
         "with --data, the second of two classes, none for more)",
     )
@@ -207,12 +210,32 @@ def _add_data(train):
     )
 
 
-def check_arguments(parser, args):
-    """What the parser cannot check option by option: `--data` with `--target`, and iris's class.
+def _add_positive_class(command, help):
+    command.add_argument("--positive-class", metavar="NAME", help=help)
 
-    Exits as `train`'s own usage errors do: one line, status 2.
+
+# `study --data` and `sweep --data`: the table, its target, its positive class.
+GRID_POSITIVE_CLASS = (
+    "with --data: a class told from all the others, in every run (default: the second of "
+    "two classes, none for more)"
+)
+
+
+def _add_grid_data(grid):
+    _add_data(grid)
+    _add_positive_class(grid, GRID_POSITIVE_CLASS)
+
+
+def check_arguments(parser, args):
+    """What the parser cannot check option by option: `--data` with `--target`, and the rest.
+
+    On iris, `train`'s `--positive-class` is a species; `study` and `sweep`
+    take it with `--data` only (the study covers every species, the sweep
+    the recipes as shipped), and their iris-only options without it; a
+    study's `--variant` names a variant of its data. Exits as the
+    commands' own usage errors do: one line, status 2.
     """
-    if args.command != "train":
+    if args.command not in ("train", "study", "sweep"):
         return
     problem = None
     if (args.data is None) != (args.target is None):
@@ -220,13 +243,34 @@ def check_arguments(parser, args):
         problem = (
             f"argument {missing}: expected with {given}, e.g. --data wine.csv --target cultivar"
         )
+    elif args.command != "train":
+        problem = _grid_problem(args)
     elif args.data is None and args.positive_class is not None:
         try:
             check_choice("positive_class", args.positive_class, SPECIES)
         except UsageError as error:
             problem = f"argument --positive-class: {error}"
     if problem:
-        parser.exit(2, f"{PROG} train: error: {problem} (see `{PROG} train --help`)\n")
+        command = args.command
+        parser.exit(2, f"{PROG} {command}: error: {problem} (see `{PROG} {command} --help`)\n")
+
+
+def _grid_problem(args):
+    """What `study` and `sweep` refuse of their options together, or `None`."""
+    if args.data is None:
+        if args.positive_class is not None:
+            return "argument --positive-class: expected with --data only"
+        names = VARIANT_NAMES
+    else:
+        for name, flag in IRIS_ONLY.items():
+            if getattr(args, name, None):
+                return f"argument {flag}: expected without --data (it writes iris's pages)"
+        names = TABLE_VARIANT_NAMES
+    for variant in getattr(args, "variants", None) or ():
+        if variant not in names:
+            on = "a table" if args.data else "iris"
+            return f"argument --variant: expected one of {', '.join(names)} on {on}, got {variant}"
+    return None
 
 
 def _add_hyperparameters(train):
@@ -293,6 +337,7 @@ def _add_predict(predict):
 
 
 def _add_study(study):
+    _add_grid_data(study)
     study.add_argument(
         "--seeds",
         type=_positive_int("seeds"),
@@ -308,13 +353,15 @@ def _add_study(study):
         "--variant",
         dest="variants",
         action="append",
-        type=_choice("variant", VARIANT_NAMES),
-        help="run only this variant, e.g. multiclass-std-4x3; repeatable (default: all 16)",
+        type=_choice("variant", tuple(dict.fromkeys(VARIANT_NAMES + TABLE_VARIANT_NAMES))),
+        help="run only this variant, e.g. multiclass-std-4x3 (with --data: article-std-4x3...); "
+        "repeatable (default: all 16; with --data, all 8)",
     )
     study.add_argument(
         "--output",
         metavar="FOLDER",
-        help="output folder (default: runs/<backend>/study, e.g. runs/tensorflow/study)",
+        help="output folder (default: runs/<backend>/study, e.g. runs/tensorflow/study; with "
+        "--data wine.csv: runs/<backend>/wine-study)",
     )
     study.add_argument(
         "--readme",
@@ -346,6 +393,7 @@ _SWEEP_AXES = (
 
 
 def _add_sweep(sweep):
+    _add_grid_data(sweep)
     for flag, name, parse, what in _SWEEP_AXES:
         sweep.add_argument(
             flag,
@@ -370,7 +418,8 @@ def _add_sweep(sweep):
     sweep.add_argument(
         "--output",
         metavar="FOLDER",
-        help="output folder (default: runs/<backend>/sweep, e.g. runs/tensorflow/sweep)",
+        help="output folder (default: runs/<backend>/sweep, e.g. runs/tensorflow/sweep; with "
+        "--data wine.csv: runs/<backend>/wine-sweep)",
     )
     sweep.add_argument(
         "--summary",

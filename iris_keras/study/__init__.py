@@ -8,7 +8,8 @@ every learning rate, momentum and batch size of a grid, on 20 seeds, every
 epoch recorded (`docs/study.md`):
 
 - `variants`, `grid`: the grids' points (`Variant`, `study_variants`,
-  `sweep_variants`) and the grids (`Grid`, `study_grid`, `sweep_grid`);
+  `sweep_variants`) and the grids (`Grid`, `study_grid`, `sweep_grid`), on
+  iris or on a learner's table (`table_recipes`);
 - `measures`, `run_curves`: one run alone and what it records
   (`run_variant`), the reference path (`--per-run`);
 - `stacked`, `stacked_layers`, `copy_sgd`, `copy_metrics`, `copies`,

@@ -35,7 +35,7 @@ import numpy as np
 
 from iris_keras.common import artifacts
 from iris_keras.errors import IrisKerasError
-from iris_keras.study.grid import CURVES_DIR
+from iris_keras.study.grid import CURVES_DIR, recorded_tables
 from iris_keras.study.rows import failed, read_rows
 from iris_keras.study.run_curves import CURVES
 
@@ -106,6 +106,9 @@ class Atlas:
 def load_atlas(folder):
     """The sweep in `folder` (`sweep.json`, `sweep.csv`, `curves/`) as an `Atlas`.
 
+    A sweep on a learner's table is read from its record alone: the table
+    need not be there.
+
     Raises:
         IrisKerasError: `folder` holds no sweep.
     """
@@ -126,7 +129,9 @@ def load_atlas(folder):
             axes[name].index(value)
             for name, value in zip(AXES, (variant.recipe, *variant.hyperparameters), strict=True)
         )
-        for variant in sweep_variants(**{name: axes[name] for name in AXES})
+        for variant in sweep_variants(
+            **{name: axes[name] for name in AXES}, tables=recorded_tables(metadata)
+        )
     }
     seed_index = {seed: index for index, seed in enumerate(axes["seeds"])}
     curves = {name: np.full((*shape, axes["epochs"]), np.nan, np.float32) for name in CURVES}

@@ -21,6 +21,11 @@ every shuffle. Such runs read one *source*: the data is gathered once per
 source, fed once per source, and each copy reads its source's columns
 (`Copies.sources`). A sweep's 600 copies of a batch size (30 learning rates
 and momenta x 20 seeds) read 20 sources.
+
+On a learner's table (`recipes.own_data`) the copies are the same network
+with the table's widths: one input per measurement, and the head the table
+decides (`model.layer_widths`); their recipes carry the table, and each
+source is its split.
 """
 
 import dataclasses
@@ -28,7 +33,7 @@ import dataclasses
 import numpy as np
 
 from iris_keras.errors import invalid
-from iris_keras.model import kernel_initializers
+from iris_keras.model import kernel_initializers, layer_widths
 from iris_keras.recipes import split_for
 from iris_keras.seeding import set_seed
 
@@ -45,11 +50,12 @@ class Copies:
         recipes: the K `Recipe`s.
         sources: the source each copy reads, int array of shape `(K,)`.
         seeds: the seed of each source (its shuffles), a list of S ints.
-        fit: `(x, y)` of the sources' training splits, shapes `(S, n, 4)`,
-            `(S, n, classes)`.
-        validation: `(x, y)` of their validation data, `(S, v, 4)`, `(S, v, classes)`.
-        test: `(x, y)` of their test splits, `(S, m, 4)`, `(S, m, classes)`.
-        mean, variance: the standardization of each copy, shape `(K, 4)`.
+        fit: `(x, y)` of the sources' training splits, shapes `(S, n, features)`,
+            `(S, n, classes)` (iris: 4 features; a table: its measurements).
+        validation: `(x, y)` of their validation data, `(S, v, features)`,
+            `(S, v, classes)`.
+        test: `(x, y)` of their test splits, `(S, m, features)`, `(S, m, classes)`.
+        mean, variance: the standardization of each copy, shape `(K, features)`.
         weights: per `Dense` layer, `(kernels (K, in, out), biases (K, out))`.
     """
 
@@ -129,14 +135,19 @@ def initial_weights(recipe):
     import keras
 
     set_seed(recipe.seed)
-    widths = [*recipe.units, 1 if recipe.target == "binary" else 3]
-    initializers = kernel_initializers(recipe.seed, len(widths))  # as `build_for` seeds them
+    widths = layer_widths(  # iris's 4 inputs, or the table's; its head, 1 unit or one per class
+        target=recipe.target,
+        units=recipe.units,
+        positive_class=recipe.positive_class,
+        names=recipe.model_names,
+    )
+    initializers = kernel_initializers(recipe.seed, len(widths) - 1)  # as `build_for` seeds them
     return [
         (
             keras.ops.convert_to_numpy(initializer(shape=(inputs, width))),
             np.zeros(width, dtype=np.float32),
         )
-        for initializer, inputs, width in zip(initializers, [4, *widths[:-1]], widths, strict=True)
+        for initializer, inputs, width in zip(initializers, widths[:-1], widths[1:], strict=True)
     ]
 
 
@@ -171,7 +182,7 @@ def epoch_data(copies, *, epochs):
         epochs: the number of epochs.
 
     Returns:
-        `(x, y)`, float32 arrays of shapes `(epochs, n, S, 4)` and
+        `(x, y)`, float32 arrays of shapes `(epochs, n, S, features)` and
         `(epochs, n, S, classes)`: the sample axis before the source axis,
         as the stacked model takes them.
     """

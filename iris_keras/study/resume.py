@@ -3,7 +3,9 @@
 A study resumes its `study.csv`: it trains only the runs missing from it (or
 recorded as failed). Rows recorded with other epochs, other hyperparameters
 (a recipe changed since) or other library versions would mix two studies,
-so the study refuses them in one line and says what to do.
+so the study refuses them in one line and says what to do. So are the rows
+of a grid on a learner's table whose file has changed since (another
+SHA-256), or of another table: `check_same_table`.
 """
 
 from pathlib import Path
@@ -12,7 +14,7 @@ from iris_keras.errors import IrisKerasError
 from iris_keras.study.variants import recipe_config
 
 
-def check_resumable(csv_path, recorded, metadata, variants, epochs, versions):
+def check_resumable(csv_path, recorded, metadata, variants, epochs, versions, data=None):
     """Raises unless the recorded rows were made with today's recipes, epochs and versions.
 
     Args:
@@ -22,12 +24,16 @@ def check_resumable(csv_path, recorded, metadata, variants, epochs, versions):
         variants: the `Variant`s of this study.
         epochs: this study's epochs, or `None` for the recipes' own.
         versions: this study's library versions (`machine.library_versions`).
+        data: the table this study trains on (`grid.Grid.data`), or `None`
+            for iris. Defaults to `None`.
 
     Raises:
-        IrisKerasError: rows recorded with other epochs, hyperparameters or
-            library versions.
+        IrisKerasError: rows recorded with other epochs, hyperparameters,
+            library versions or data.
     """
     fix = "Choose another --output, or delete it to start over."
+    if recorded or metadata:
+        check_same_table(csv_path, metadata.get("data"), data, fix)
     expected = {variant.name: variant.to_recipe(seed=0, epochs=epochs) for variant in variants}
     for row in recorded:
         recipe = expected.get(row["variant"])
@@ -48,6 +54,26 @@ def check_resumable(csv_path, recorded, metadata, variants, epochs, versions):
         raise IrisKerasError(
             f"{csv_path} was recorded with other library versions "
             f"({sessions[-1]['versions']}) than these ({versions}). {fix}"
+        )
+
+
+def check_same_table(csv_path, recorded, data, fix):
+    """Raises unless a grid's recorded table (or iris, `None`) is the same file, unchanged.
+
+    Example:
+    >>> check_same_table("study.csv", None, {}, "")
+    >>> check_same_table("s.csv", {"path": "a.csv", "sha256": "12ab"}, None, "Start over.")
+    Traceback (most recent call last):
+    iris_keras.errors.IrisKerasError: Received iris, but s.csv was recorded on a.csv (SHA-256 ...
+    """
+
+    def said(table):
+        return "iris" if not table else f"{table['path']} (SHA-256 {table['sha256']})"
+
+    same = (recorded or {}).get("sha256"), (recorded or {}).get("path")
+    if same != ((data or {}).get("sha256"), (data or {}).get("path")):
+        raise IrisKerasError(
+            f"Received {said(data)}, but {csv_path} was recorded on {said(recorded)}. {fix}"
         )
 
 

@@ -59,7 +59,7 @@ def study_seeds(seeds=DEFAULT_SEEDS):
     return list(grid_seeds(seeds))
 
 
-def run_study(output_dir, *, seeds=DEFAULT_SEEDS, epochs=None, variants=None, **how):
+def run_study(output_dir, *, seeds=DEFAULT_SEEDS, epochs=None, variants=None, tables=None, **how):
     """Trains every variant on every seed, skipping the runs already recorded, and reports.
 
     `run_grid` on the seed study's grid (`grid.study_grid`), then the
@@ -73,7 +73,9 @@ def run_study(output_dir, *, seeds=DEFAULT_SEEDS, epochs=None, variants=None, **
             `study_seeds(seeds)`. Defaults to `10`.
         epochs: epochs per run; `None` keeps the recipes' 100.
             Defaults to `None`.
-        variants: the `Variant`s to run. Defaults to `study_variants()`.
+        variants: the `Variant`s to run. Defaults to `study_variants(tables=tables)`.
+        tables: each recipe on a learner's table (`grid.table_recipes`), or
+            `None` for iris. Defaults to `None`.
         **how: `run_grid`'s `workers`, `progress_stream`, `command`,
             `per_run`, `scheduler`, `time_limit` and `block`.
 
@@ -82,7 +84,7 @@ def run_study(output_dir, *, seeds=DEFAULT_SEEDS, epochs=None, variants=None, **
     """
     from iris_keras.study.report import write_report
 
-    grid = study_grid(seeds=seeds, epochs=epochs, variants=variants)
+    grid = study_grid(seeds=seeds, epochs=epochs, variants=variants, tables=tables)
 
     def report(folder, rows, metadata):
         write_report(folder, rows, metadata, list(grid.variants))
@@ -166,7 +168,7 @@ def _run_grid(output_dir, grid, workers, progress_stream, how):
     variants = list(grid.variants)
     recorded = read_rows(csv_path)
     metadata = read_metadata(metadata_path)
-    check_resumable(csv_path, recorded, metadata, variants, grid.epochs, how["versions"])
+    check_resumable(csv_path, recorded, metadata, variants, grid.epochs, how["versions"], grid.data)
     done = {(row["variant"], row["seed"]) for row in recorded if not failed(row)}
     todo = [(variant, seed) for variant, seed in grid.runs if (variant.name, seed) not in done]
     tasks = plan_tasks(

@@ -43,8 +43,9 @@ def build_stack(copies):
         copies: a `copies.Copies`.
 
     Returns:
-        A compiled `keras.Sequential` taking `(batch, S, 4)`, the flowers of
-        the S sources, and giving `(batch, K, classes)`.
+        A compiled `keras.Sequential` taking `(batch, S, features)`, the
+        flowers (or a table's rows) of the S sources, and giving `(batch, K,
+        classes)`.
     """
     import keras
 
@@ -57,7 +58,8 @@ def build_stack(copies):
     )
 
     count, recipe = len(copies.recipes), copies.recipes[0]
-    layers = [keras.Input(shape=(len(copies.seeds), 4), name="measurements_cm")]
+    features = copies.fit[0].shape[-1]  # iris's 4 measurements, or a table's
+    layers = [keras.Input(shape=(len(copies.seeds), features), name="measurements")]
     layers.append(
         StackedNormalization(copies.mean, copies.variance, copies.sources, name="standardize")
     )

@@ -1,11 +1,12 @@
 """K copies of the article's network side by side: the layers and the loss.
 
-The stacked model takes `(batch, S, 4)`, the flowers of S sources (`copies`:
+The stacked model takes `(batch, S, features)`, the flowers (4 measurements;
+a learner's table: its own) of S sources (`copies`:
 runs that share a seed and a positive class read the same flowers), and
 gives `(batch, K, classes)`: samples first, where Keras expects its batch
 axis, copies second. Its first layer gathers each copy's source, and the
 loss gathers each copy's labels. Every weight carries a leading copy axis: a
-kernel `(K, in, out)`, a bias `(K, out)`, a mean and a variance `(K, 4)`.
+kernel `(K, in, out)`, a bias `(K, out)`, a mean and a variance `(K, features)`.
 Copies first would not do for the model's input and output: `fit` fixes
 every axis of a generator's batches but the first from its first batches
 (TensorFlow would refuse an epoch's last, smaller batch), and weighs its

@@ -47,8 +47,8 @@ def stack_figures(model, copies):
 def final_probe(model):
     """A model of the stack's own layers: its hidden ReLU outputs, and its test sums.
 
-    It takes every source's training flowers `(n, S, 4)`, test flowers
-    `(m, S, 4)` and test labels `(m, S, classes)`, and gives each hidden
+    It takes every source's training flowers `(n, S, features)`, test
+    flowers `(m, S, features)` and test labels `(m, S, classes)`, and gives each hidden
     ReLU layer's output on the training flowers, copies first `(K, n,
     units)`, then `CopyScores`' sums on the test flowers, `(4, K)`. One
     compiled call: on JAX, calling the layers one by one compiles each
@@ -58,8 +58,9 @@ def final_probe(model):
 
     from iris_keras.study.copy_metrics import CopyScores
 
-    sources, classes = model.inputs[0].shape[1], model.outputs[0].shape[-1]
-    fit, test = (keras.Input(shape=(sources, 4), name=name) for name in ("fit_x", "test_x"))
+    sources, features = model.inputs[0].shape[1:]
+    classes = model.outputs[0].shape[-1]
+    fit, test = (keras.Input(shape=(sources, features), name=name) for name in ("fit_x", "test_x"))
     labels = keras.Input(shape=(sources, classes), name="test_y")
     flowing, hidden = fit, []
     for layer in model.layers:

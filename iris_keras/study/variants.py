@@ -20,6 +20,14 @@ variants.
 A seed fixes everything random in a run: the train/test split, the initial
 weights and each epoch's shuffle (`get_recipe(name, seed=seed)`).
 
+On a learner's table (`grid.table_recipes`: each recipe on the file, as
+`iris-keras train --data` makes it) both grids are the same, each point a `Variant` with
+its `table`: the table decides the inputs and the head, so its study is each
+recipe, standardized or raw, at each width (8 variants), and its sweep each
+recipe as shipped on the table at every point of the axes. A table's
+variants are named without their positive class, which is the table's:
+`article-std-4x3`, `multiclass-std-16x8-lr0.1-m0.5-b8`.
+
 >>> [variant.name for variant in study_variants()][-4:]
 ['multiclass-std-4x3', 'multiclass-std-16x8', 'multiclass-raw-4x3', 'multiclass-raw-16x8']
 >>> sweep_variants(learning_rates=[0.01], momenta=[0.9], batch_sizes=[32])[0].name
@@ -31,7 +39,7 @@ import dataclasses
 from iris_keras.datasets.iris import SPECIES
 from iris_keras.errors import check_choice, check_positive_int, invalid
 from iris_keras.model import HIDDEN_UNITS
-from iris_keras.recipes import RECIPES, get_recipe
+from iris_keras.recipes import RECIPES, Recipe, get_recipe
 
 ARTICLE_UNITS = HIDDEN_UNITS
 WIDE_UNITS = (16, 8)
@@ -57,11 +65,13 @@ class Variant:
     Attributes:
         recipe: `"article"` or `"multiclass"`.
         positive_class: the species of the article's binary target; `None`
-            for the multiclass recipe.
+            for the multiclass recipe. On a table: the table's, `table.positive_class`.
         standardize: whether the model standardizes its inputs.
         units: the hidden layer widths, e.g. `(4, 3)`.
         learning_rate, momentum, batch_size: SGD's step size and momentum
             and the flowers per step, or `None` for the recipe's own.
+        table: the recipe `recipe` on a learner's table, as
+            `grid.table_recipes` makes it, or `None` for iris.
     """
 
     recipe: str
@@ -71,10 +81,18 @@ class Variant:
     learning_rate: float | None = None
     momentum: float | None = None
     batch_size: int | None = None
+    table: Recipe | None = None
 
     def __post_init__(self):
         check_choice("recipe", self.recipe, tuple(RECIPES))
-        if self.recipe == "article":
+        if self.table is not None:
+            if self.table.name != self.recipe or self.table.data is None:
+                expected = f"the {self.recipe} recipe on a table (`grid.table_recipes`)"
+                raise invalid("table", expected, self.table.name)
+            if self.positive_class != self.table.positive_class:
+                expected = f"the table's, {self.table.positive_class!r}"
+                raise invalid("positive_class", expected, self.positive_class)
+        elif self.recipe == "article":
             check_choice("positive_class", self.positive_class, SPECIES)
         elif self.positive_class is not None:
             raise invalid("positive_class", "None for the multiclass recipe", self.positive_class)
@@ -86,12 +104,8 @@ class Variant:
     @property
     def name(self):
         """E.g. `"article-virginica-std-4x3"`, `"multiclass-raw-16x8-lr0.1-m0.5-b8"`."""
-        parts = [self.recipe, self.positive_class, "std" if self.standardize else "raw"]
-        parts.append("x".join(str(width) for width in self.units))
-        for prefix, value in zip(("lr", "m", "b"), self.hyperparameters, strict=True):
-            if value is not None:
-                parts.append(f"{prefix}{value:g}")
-        return "-".join(part for part in parts if part)
+        target = self.positive_class if self.table is None else None  # a table's is the table's
+        return _name(self.recipe, target, self.standardize, self.units, self.hyperparameters)
 
     @property
     def hyperparameters(self):
@@ -99,22 +113,28 @@ class Variant:
         return self.learning_rate, self.momentum, self.batch_size
 
     def to_recipe(self, *, seed, epochs=None):
-        """The `Recipe` of this variant's run with `seed` (and `epochs`, if given)."""
-        return get_recipe(
-            self.recipe,
-            positive_class=self.positive_class,
-            standardize=self.standardize,
-            units=self.units,
-            learning_rate=self.learning_rate,
-            momentum=self.momentum,
-            batch_size=self.batch_size,
-            seed=seed,
-            epochs=epochs,
-        )
+        """The `Recipe` of this variant's run with `seed` (and `epochs`, if given).
+
+        On a table, the variant's `table` recipe with its fields pinned: the
+        file is not read again.
+        """
+        pinned = {
+            "standardize": self.standardize,
+            "units": self.units,
+            "learning_rate": self.learning_rate,
+            "momentum": self.momentum,
+            "batch_size": self.batch_size,
+            "seed": seed,
+            "epochs": epochs,
+        }
+        if self.table is None:
+            return get_recipe(self.recipe, positive_class=self.positive_class, **pinned)
+        given = {field: value for field, value in pinned.items() if value is not None}
+        return dataclasses.replace(self.table, **given)
 
     @property
     def is_shipped(self):
-        """Whether this variant is the recipe exactly as `get_recipe(recipe)` ships it."""
+        """Whether this variant is the recipe as `get_recipe(recipe)` ships it (on its table)."""
         shipped = RECIPES[self.recipe]
         pinned = zip(
             self.hyperparameters,
@@ -124,29 +144,69 @@ class Variant:
         return (
             self.standardize == shipped.standardize
             and self.units == shipped.units
-            and (self.positive_class or shipped.positive_class) == shipped.positive_class
+            and (
+                self.table is not None  # the table decides the positive class
+                or (self.positive_class or shipped.positive_class) == shipped.positive_class
+            )
             and all(value is None or value == own for value, own in pinned)
         )
 
 
-def study_variants(*, units=(ARTICLE_UNITS, WIDE_UNITS)):
+def study_variants(*, units=(ARTICLE_UNITS, WIDE_UNITS), tables=None):
     """The study's grid: each recipe and species, standardized or not, each width.
 
     Args:
         units: the hidden widths to compare. Defaults to `((4, 3), (16, 8))`.
+        tables: each recipe on a learner's table (`grid.table_recipes`), or
+            `None` for iris. Defaults to `None`.
 
     Returns:
         A list of `Variant`, 16 with the default `units`: the article recipe
         for setosa, versicolor, virginica, then multiclass; within each,
-        standardized then raw inputs; within those, each width in turn.
+        standardized then raw inputs; within those, each width in turn. On a
+        table, 8: each recipe of `tables` in turn, for the table's target.
     """
-    targets = [("article", species) for species in SPECIES] + [("multiclass", None)]
+    targets: list[tuple[str, str | None, Recipe | None]]
+    if tables is None:
+        targets = [("article", species, None) for species in SPECIES]
+        targets.append(("multiclass", None, None))
+    else:
+        targets = [(name, recipe.positive_class, recipe) for name, recipe in tables.items()]
     return [
-        Variant(recipe, positive_class, standardize, widths)
-        for recipe, positive_class in targets
+        Variant(recipe, positive_class, standardize, widths, table=table)
+        for recipe, positive_class, table in targets
         for standardize in (True, False)
         for widths in units
     ]
+
+
+def study_names(*, on_table=False):
+    """The names of the study's variants with the default widths: on iris, or on any table.
+
+    A table's names do not depend on the table (`Variant.name`), so the
+    command line can check `--variant` before reading any file.
+
+    Example:
+    >>> len(study_names()), study_names(on_table=True)[:3]
+    (16, ['article-std-4x3', 'article-std-16x8', 'article-raw-4x3'])
+    """
+    if not on_table:
+        return [variant.name for variant in study_variants()]
+    return [
+        _name(recipe, None, standardize, widths)
+        for recipe in RECIPES
+        for standardize in (True, False)
+        for widths in (ARTICLE_UNITS, WIDE_UNITS)
+    ]
+
+
+def _name(recipe, target, standardize, units, hyperparameters=(None, None, None)):
+    """A variant's name from its parts; `None` parts (target, hyperparameters) left out."""
+    parts = [recipe, target, "std" if standardize else "raw", "x".join(map(str, units))]
+    for prefix, value in zip(("lr", "m", "b"), hyperparameters, strict=True):
+        if value is not None:
+            parts.append(f"{prefix}{value:g}")
+    return "-".join(part for part in parts if part)
 
 
 def sweep_variants(
@@ -155,6 +215,7 @@ def sweep_variants(
     learning_rates=SWEEP_LEARNING_RATES,
     momenta=SWEEP_MOMENTA,
     batch_sizes=SWEEP_BATCH_SIZES,
+    tables=None,
 ):
     """The sweep's grid: each recipe as shipped, at every learning rate, momentum and batch size.
 
@@ -163,6 +224,8 @@ def sweep_variants(
         learning_rates: SGD's step sizes. Defaults to `SWEEP_LEARNING_RATES`.
         momenta: SGD's momenta. Defaults to `SWEEP_MOMENTA`.
         batch_sizes: flowers per step. Defaults to `SWEEP_BATCH_SIZES`.
+        tables: each recipe on a learner's table (`grid.table_recipes`), or
+            `None` for iris. Defaults to `None`.
 
     Returns:
         A list of `Variant`, 300 with the defaults: per recipe, per batch
@@ -183,11 +246,12 @@ def sweep_variants(
     grid = []
     for recipe in recipes:
         shipped = RECIPES[check_choice("recipe", recipe, tuple(RECIPES))]
-        positive_class = shipped.positive_class if shipped.target == "binary" else None
+        table = None if tables is None else tables[recipe]
+        target = shipped if table is None else table  # a table decides its target
+        positive_class = target.positive_class if target.target == "binary" else None
+        shape = (shipped.standardize, shipped.units)
         grid += [
-            Variant(
-                recipe, positive_class, shipped.standardize, shipped.units, rate, momentum, size
-            )
+            Variant(recipe, positive_class, *shape, rate, momentum, size, table=table)
             for size in batch_sizes
             for rate in learning_rates
             for momentum in momenta

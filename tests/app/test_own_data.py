@@ -101,14 +101,16 @@ def readme_commands(page):
     """The `.venv/bin/iris-keras` lines of a README's own-data block, split into arguments."""
     text = (Path(__file__).parents[2] / page).read_text(encoding="utf-8")
     block = text.split("python -m iris_keras.datasets.examples wine", 1)[1].split("```", 1)[0]
-    return [line.split()[1:] for line in block.splitlines() if line.startswith(".venv/bin/")]
+    lines = [line.split("#")[0] for line in block.splitlines()]  # without comments
+    return [line.split()[1:] for line in lines if line.startswith(".venv/bin/")]
 
 
 def test_the_readmes_show_the_commands_run_here(wine_run):
     _, _, frame, _ = wine_run
-    train, predict = readme_commands("README.md")
-    assert readme_commands("README.zh-CN.md") == [train, predict]
+    train, predict, study = readme_commands("README.md")
+    assert readme_commands("README.zh-CN.md") == [train, predict, study]
     assert train == ["train", "--data", "wine.csv", "--target", "cultivar"]
+    assert study == ["study", *train[1:], "--seeds", "20"]  # tests/study/test_grid_on_table.py
     assert predict[:2] == ["predict", "runs/tensorflow/wine-article/model.keras"]
     assert predict[2:] == [f"{value:g}" for value in frame.iloc[1].drop("cultivar")]
 

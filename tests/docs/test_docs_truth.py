@@ -160,13 +160,13 @@ def lock_pins():
 
 def truths():
     """What each counted noun is in the repository: a set of accepted numbers."""
-    from iris_keras.study.variants import study_variants
+    from iris_keras.study.variants import study_names, study_variants
 
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     return {
         "pins": set(lock_pins().values()),
         "notebooks": {len(notebooks)},
-        "variants": {len(study_variants())},
+        "variants": {len(study_variants()), len(study_names(on_table=True))},  # iris, a table
         "locks": {len(lock_pins())},
     }
 
