@@ -42,6 +42,7 @@ extensions = [
     "tools.book.language",  # the Chinese passages marked lang="zh-Hans" (WCAG 2.1, 3.1.2)
     "tools.book.folds",  # folded solutions named by their visible, marked prompt (2.5.3)
     "tools.book.progress",  # what make book prints: the notebooks to execute, then n/N each
+    "tools.book.atlas_page",  # the atlas page's controls, data and plotly.js (docs/atlas.md)
 ]
 # Pieces that pages {include}, not pages of their own.
 exclude_patterns = [

@@ -12,7 +12,9 @@ default), beside `sweep.csv` and `sweep.json` (`grid`):
 
 `load_atlas` gathers them into one `Atlas`: each curve an array over the
 grid's axes, recipe x learning rate x momentum x batch size x seed x epoch,
-a run retried in a later session read from its latest file. Because each
+a run retried in a later session read from its latest file (`gather_atlas`
+does the same for runs trained in this process, as a notebook trains a
+small grid). Because each
 epoch's shuffle depends only on the seed and the epoch, epoch E of a
 200-epoch run is the E-epoch run: the atlas answers `iris-keras train
 --epochs E` for every E up to 200.
@@ -42,6 +44,7 @@ from iris_keras.study.run_curves import CURVES
 AXES = ("recipes", "learning_rates", "momenta", "batch_sizes")
 BANDED = CURVES[:-1]  # every curve but `collapsed`, with its median and band
 UNSCORED = 255  # `test_correct` of a run without a score at that epoch: diverged or missing
+TEST_FLOWERS = 30  # every recipe's test split: 20% of the 150 flowers
 
 
 class CurvesWriter:
@@ -112,8 +115,6 @@ def load_atlas(folder):
     Raises:
         IrisKerasError: `folder` holds no sweep.
     """
-    from iris_keras.study.variants import sweep_variants
-
     folder = Path(folder)
     try:
         metadata = json.loads((folder / "sweep.json").read_text(encoding="utf-8"))
@@ -122,6 +123,34 @@ def load_atlas(folder):
             f"Received {folder}, expected the folder of a sweep (its sweep.json); it has none. "
             "Run `iris-keras sweep --output FOLDER` first."
         ) from None
+    return gather_atlas(metadata, read_rows(folder / "sweep.csv"), _curves_in(folder / CURVES_DIR))
+
+
+def _curves_in(folder):
+    """`(variant, seed, {curve: values})` of every run in the `CurvesWriter` files of `folder`."""
+    for path in sorted(Path(folder).glob("*.npz")):
+        with np.load(path) as found:
+            for variant, seed, values in zip(
+                found["variants"], found["seeds"], found["curves"].swapaxes(0, 1), strict=True
+            ):
+                yield str(variant), int(seed), dict(zip(CURVES, values, strict=True))
+
+
+def gather_atlas(metadata, rows, curves):
+    """An `Atlas` of a sweep's runs, from its metadata, its rows and its runs' curves.
+
+    Args:
+        metadata: what `sweep.json` holds of the grid (`axes`, `seeds`,
+            `epochs`): `grid.Grid.describe()`.
+        rows: the runs' rows (`rows.COLUMNS`): a failed run is not recorded.
+        curves: `(variant name, seed, {curve: values per epoch})` per run, a
+            later one replacing an earlier one of the same run.
+
+    Returns:
+        An `Atlas` over the axes of `metadata`; what falls outside them is left out.
+    """
+    from iris_keras.study.variants import sweep_variants
+
     axes = {**metadata["axes"], "seeds": metadata["seeds"], "epochs": metadata["epochs"]}
     shape = tuple(len(axes[name]) for name in (*AXES, "seeds"))
     place = {
@@ -134,28 +163,24 @@ def load_atlas(folder):
         )
     }
     seed_index = {seed: index for index, seed in enumerate(axes["seeds"])}
-    curves = {name: np.full((*shape, axes["epochs"]), np.nan, np.float32) for name in CURVES}
+    found = {name: np.full((*shape, axes["epochs"]), np.nan, np.float32) for name in CURVES}
     recorded = np.zeros(shape, bool)
-    for row in read_rows(folder / "sweep.csv"):
+    for row in rows:
         if row["variant"] in place and row["seed"] in seed_index and not failed(row):
             recorded[(*place[row["variant"]], seed_index[row["seed"]])] = True
-    for path in sorted((folder / CURVES_DIR).glob("*.npz")):
-        with np.load(path) as found:
-            for variant, seed, values in zip(
-                found["variants"], found["seeds"], found["curves"].swapaxes(0, 1), strict=True
-            ):
-                if str(variant) in place and int(seed) in seed_index:
-                    where = (*place[str(variant)], seed_index[int(seed)])
-                    for name, curve in zip(CURVES, values, strict=True):
-                        curves[name][where] = curve[: axes["epochs"]]
+    for variant, seed, values in curves:
+        if variant in place and seed in seed_index:
+            where = (*place[variant], seed_index[seed])
+            for name in CURVES:
+                found[name][where] = np.asarray(values[name])[: axes["epochs"]]
     for name in CURVES:
-        curves[name][~recorded] = np.nan
-    stopped = np.isnan(curves["loss"]).any(axis=-1) & recorded
-    first_nan = np.argmax(np.isnan(curves["loss"]), axis=-1) + 1
-    return Atlas(axes, curves, recorded, np.where(stopped, first_nan, 0), metadata)
+        found[name][~recorded] = np.nan
+    stopped = np.isnan(found["loss"]).any(axis=-1) & recorded
+    first_nan = np.argmax(np.isnan(found["loss"]), axis=-1) + 1
+    return Atlas(axes, found, recorded, np.where(stopped, first_nan, 0), metadata)
 
 
-def summarize_atlas(atlas, *, test_size=30):
+def summarize_atlas(atlas, *, test_size=TEST_FLOWERS):
     """What a page shows of an atlas, per recipe, grid point and epoch.
 
     Args:
