@@ -45,8 +45,8 @@ def exercises_in(path):
     return found
 
 
-def test_there_are_twelve_section_notebooks():
-    assert len(SECTION_NOTEBOOKS) == 12
+def test_there_are_thirteen_section_notebooks():
+    assert len(SECTION_NOTEBOOKS) == 13
 
 
 @pytest.mark.parametrize("path", SECTION_NOTEBOOKS, ids=[path.stem for path in SECTION_NOTEBOOKS])

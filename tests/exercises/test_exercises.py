@@ -17,6 +17,24 @@ import pytest
 from iris_keras.exercises import EXERCISES, try_answer
 from tests.support.notebook_state import state_of
 
+
+def plateau_rate(epochs=100, index=False, pick="np.flatnonzero(np.isclose(row, np.nanmax(row)))[0]"):
+    """A 2.6-4.3-a answer: a learning rate (or its index) picked from the momentum-0 row."""
+    found = pick if index else f'atlas["learning_rates"][{pick}]'
+    return (
+        f"medians = median_test_accuracy(atlas, epochs={epochs})\n"
+        'recipe, _, momentum, batch = point(atlas, **{**article, "momentum": 0.0})\n'
+        f"row = medians[recipe, :, momentum, batch]\nmy_learning_rate = {found}"
+    )
+
+
+def hot_share(then="", epochs=100, kind="collapsed"):
+    """A 2.6-4.3-b answer: a share of the hot corner's seeds, `then` applied to it."""
+    return (
+        'hot = point(atlas, **{**article, "learning_rate": 0.3, "momentum": 0.99})\n'
+        f'my_collapsed_share = failure_shares(atlas, epochs={epochs})["{kind}"][hot] {then}'
+    )
+
 # (exercise, the wrong answer as a learner types it, the hint its check must give)
 WRONG_ANSWERS = [
     ("2.1-a", "my_parameter_count = 4 * 16 + 16 * 8 + 8 * 3", "counts the kernels only"),
@@ -363,6 +381,16 @@ WRONG_ANSWERS += [
         "'petal length', not a name",
     ),
     ("6-explainability-b", RANKED_6 + "my_ranking = ' '.join(ranked[::-1])", "should be a list"),
+    ("2.6-4.3-a", "my_learning_rate = article['learning_rate']", "article's momentum 0.9"),
+    ("2.6-4.3-a", plateau_rate(index=True), "is an index"),
+    ("2.6-4.3-a", plateau_rate(epochs=20), "after 20 epochs"),
+    ("2.6-4.3-a", plateau_rate(epochs=200), "after 200 epochs"),
+    ("2.6-4.3-a", plateau_rate(pick="np.nanargmin(row)"), "is not the smallest"),
+    ("2.6-4.3-b", hot_share("* 20"), "is a count: divide it by the 20 seeds"),
+    ("2.6-4.3-b", hot_share("* -1 + 1"), "did not collapse"),
+    ("2.6-4.3-b", hot_share(kind="diverged"), "diverged \\(none did\\)"),
+    ("2.6-4.3-b", hot_share(epochs=20), "after 20 epochs"),
+    ("2.6-4.3-b", hot_share(epochs=200), "after 200 epochs"),
     ("6-seeds-a", seeded(second=None), "call set_seed\\(7\\) again"),
     ("6-seeds-a", seeded(other=7), "`my_other` equals `my_first`"),
     ("6-seeds-a", seeded(first=8), "is seed 8's kernel"),

@@ -224,11 +224,27 @@ def seeds():
     }
 
 
+@functools.cache
+def the_articles_choices():
+    """2.6-4.3: the committed atlas and the lookups the notebook imports."""
+    from iris_keras.study import atlas_lookup
+
+    return {
+        **_basics(),
+        "atlas": atlas_lookup.committed_summary()[0],
+        "article": {"recipe": "article", "learning_rate": 0.01, "momentum": 0.9, "batch_size": 32},
+        "point": atlas_lookup.point,
+        "median_test_accuracy": atlas_lookup.median_test_accuracy,
+        "failure_shares": atlas_lookup.failure_shares,
+    }
+
+
 STATES = {
     "2.1-2.3-network-neuron-layer": network_neuron_layer,
     "2.4-activation-functions": activation_functions,
     "2.5-loss-functions": loss_functions,
     "2.6-optimizers": optimizers,
+    "2.6-4.3-the-articles-choices": the_articles_choices,
     "3.1-forward-propagation": forward_propagation,
     "3.2-back-propagation": back_propagation,
     "3.3-gradient-descent": gradient_descent,
