@@ -18,7 +18,10 @@ from iris_keras.exercises import EXERCISES, try_answer
 from tests.support.notebook_state import state_of
 
 
-def plateau_rate(epochs=100, index=False, pick="np.flatnonzero(np.isclose(row, np.nanmax(row)))[0]"):
+PLATEAU = "np.flatnonzero(np.isclose(row, np.nanmax(row)))[0]"
+
+
+def plateau_rate(epochs=100, index=False, pick=PLATEAU):
     """A 2.6-4.3-a answer: a learning rate (or its index) picked from the momentum-0 row."""
     found = pick if index else f'atlas["learning_rates"][{pick}]'
     return (
