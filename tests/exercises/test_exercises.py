@@ -17,7 +17,6 @@ import pytest
 from iris_keras.exercises import EXERCISES, try_answer
 from tests.support.notebook_state import state_of
 
-
 PLATEAU = "np.flatnonzero(np.isclose(row, np.nanmax(row)))[0]"
 
 
@@ -37,6 +36,7 @@ def hot_share(then="", epochs=100, kind="collapsed"):
         'hot = point(atlas, **{**article, "learning_rate": 0.3, "momentum": 0.99})\n'
         f'my_collapsed_share = failure_shares(atlas, epochs={epochs})["{kind}"][hot] {then}'
     )
+
 
 # (exercise, the wrong answer as a learner types it, the hint its check must give)
 WRONG_ANSWERS = [
