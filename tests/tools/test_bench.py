@@ -245,3 +245,27 @@ def test_update_also_publishes_the_study_and_sweep_tables_where_the_page_has_a_b
         f"{tables.START}\n| tf |\n{tables.END}\n\n{STUDY_START}\n| tf study |\n{STUDY_END}\n\n"
         f"{SWEEP_START}\n| tf sweep |\n{SWEEP_END}\n"
     )
+
+
+def test_update_rewrites_only_the_blocks_measured(tmp_path):
+    from tools.bench.study import STUDY_END, STUDY_START
+
+    page = tmp_path / "speed.md"
+    page.write_text(f"{tables.START}\nx\n{tables.END}\n\n{STUDY_START}\ny\n{STUDY_END}\n")
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "study-tensorflow.md").write_text("| tf study |\n")
+    assert command.main(["--update", str(page), "--results", str(results)]) == 0
+    assert page.read_text() == (
+        f"{tables.START}\nx\n{tables.END}\n\n{STUDY_START}\n| tf study |\n{STUDY_END}\n"
+    )
+
+
+def test_update_of_a_missing_page_is_one_line_whatever_was_measured(tmp_path, capsys):
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "sweep-tensorflow.md").write_text("| tf sweep |\n")
+    page = tmp_path / "missing.md"
+    assert command.main(["--update", str(page), "--results", str(results)]) == 1
+    error = capsys.readouterr().err
+    assert "expected a readable file" in error and error.count("\n") == 1

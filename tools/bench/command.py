@@ -7,10 +7,8 @@ from pathlib import Path
 from tools.bench.contenders import EPOCHS, measure
 from tools.bench.processes import measure_processes, measure_strategies
 from tools.bench.tables import (
-    END,
     RESULTS_DIR,
     SPEED_PAGE,
-    START,
     render_strategies,
     render_table,
     results_path,
@@ -101,7 +99,7 @@ def _publish(page, results_dir):
     except IrisKerasError as error:
         print(f"python -m tools.bench: error: {error}", file=sys.stderr)
         return 1
-    print(f"{page} updated between {START} and {END} from {results_dir}/bench-*.md.")
+    print(f"{page} updated: each block measured in {results_dir} (bench, study, sweep).")
     return 0
 
 

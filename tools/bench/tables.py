@@ -109,22 +109,28 @@ def combined_results(results_dir=RESULTS_DIR, prefix="bench"):
 
 
 def update_page(page=SPEED_PAGE, results_dir=RESULTS_DIR):
-    """Rewrites `page`'s bench block from the results files; touches nothing else.
+    """Rewrites the page's blocks that have results; touches nothing else.
 
-    The seed study's block (`<!-- bench-study:start -->`) and the atlas's
-    (`<!-- bench-sweep:start -->`), when the page has one and `make
-    bench-study` or `make bench-sweep` left `study-<backend>.md` or
-    `sweep-<backend>.md` files, too.
+    The bench block (`bench-<backend>.md`, `make bench`), the seed study's
+    (`<!-- bench-study:start -->`, `study-<backend>.md`, `make bench-study`)
+    and the atlas's (`<!-- bench-sweep:start -->`, `sweep-<backend>.md`,
+    `make bench-sweep`): each block whose results the folder holds, the
+    others left as they are.
+
+    Raises:
+        IrisKerasError: `results_dir` holds no results file of any kind.
     """
     from tools.bench.study import STUDY_END, STUDY_START
     from tools.bench.sweep import SWEEP_END, SWEEP_START
 
-    write_block(page, combined_results(results_dir), start=START, end=END, name="update")
-    for prefix, start, end in (
-        ("study", STUDY_START, STUDY_END),
-        ("sweep", SWEEP_START, SWEEP_END),
-    ):
-        found = sorted(Path(results_dir).glob(f"{prefix}-*.md"))
-        if found and start in Path(page).read_text(encoding="utf-8"):
+    blocks = (("bench", START, END), ("study", STUDY_START, STUDY_END))
+    blocks += (("sweep", SWEEP_START, SWEEP_END),)
+    measured = [block for block in blocks if any(Path(results_dir).glob(f"{block[0]}-*.md"))]
+    if not measured:
+        combined_results(results_dir)  # raises, naming `make bench`
+    for prefix, start, end in measured:
+        # The bench block always (write_block refuses a page without it); the others if present.
+        present = Path(page).is_file() and start in Path(page).read_text(encoding="utf-8")
+        if prefix == "bench" or present or not Path(page).is_file():
             block = combined_results(results_dir, prefix=prefix)
             write_block(page, block, start=start, end=end, name="update")
