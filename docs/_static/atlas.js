@@ -96,7 +96,7 @@
     const traces = [...bandTraces(kind, point, BLUE), ...bandTraces(`val_${kind}`, point, ORANGE)];
     const line = { type: "line", x0: epochs, x1: epochs, yref: "paper", y0: 0, y1: 1, line: { dash: "dot", color: look.text, width: 1.5 } };
     const layout = Object.assign({}, look, {
-      xaxis: axis("epoch"), yaxis: axis(kind, kind === "loss" ? { type: "log" } : { range: [0, 1.02] }), shapes: [line],
+      xaxis: axis("epoch"), yaxis: axis(kind, kind === "loss" ? { type: "log", dtick: 1 } : { range: [0, 1.02] }), shapes: [line],
     });
     const chart = document.getElementById(`atlas-${kind}`);
     Plotly.react(chart, traces, layout, { staticPlot: true, responsive: true });
