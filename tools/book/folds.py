@@ -13,7 +13,7 @@ from html import escape
 
 from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 
-from tools.book.language import CHINESE, LANGUAGE
+from tools.book.language import LANGUAGE, chinese_runs
 
 
 def marked(text):
@@ -25,12 +25,10 @@ def marked(text):
     >>> marked("a < b")
     'a &lt; b'
     """
-    pieces, start = [], 0
-    for run in CHINESE.finditer(text):
-        pieces.append(escape(text[start : run.start()]))
-        pieces.append(f'<span lang="{LANGUAGE}">{escape(run.group())}</span>')
-        start = run.end()
-    return "".join(pieces) + escape(text[start:])
+    return "".join(
+        f'<span lang="{LANGUAGE}">{escape(piece)}</span>' if chinese else escape(piece)
+        for piece, chinese in chinese_runs(text)
+    )
 
 
 def visit_fold(self, node):

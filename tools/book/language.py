@@ -27,6 +27,23 @@ CHINESE = re.compile(f"{HAN}(?:(?:{PUNCTUATION}| )*{HAN})*{PUNCTUATION}*")
 LEFT_ALONE = (nodes.FixedTextElement, nodes.literal, nodes.math, nodes.raw, nodes.comment)
 
 
+def chinese_runs(text):
+    """`text` in pieces, each `(piece, is_chinese)`: the runs of Chinese and what lies between.
+
+    Example:
+    >>> list(chinese_runs("§2.4 激活函数 — Activation"))
+    [('§2.4 ', False), ('激活函数', True), (' — Activation', False)]
+    """
+    start = 0
+    for run in CHINESE.finditer(text):
+        if run.start() > start:
+            yield text[start : run.start()], False
+        yield run.group(), True
+        start = run.end()
+    if start < len(text):
+        yield text[start:], False
+
+
 def split_chinese(text):
     """`text` as a list of nodes: plain text, and each Chinese run in a marked inline.
 
@@ -36,15 +53,12 @@ def split_chinese(text):
     >>> split_chinese("激活函数")[0]["classes"]
     ['language-zh-Hans']
     """
-    pieces, start = [], 0
-    for run in CHINESE.finditer(text):
-        if run.start() > start:
-            pieces.append(nodes.Text(text[start : run.start()]))
-        pieces.append(nodes.inline(run.group(), run.group(), classes=[f"language-{LANGUAGE}"]))
-        start = run.end()
-    if start < len(text):
-        pieces.append(nodes.Text(text[start:]))
-    return pieces
+    return [
+        nodes.inline(piece, piece, classes=[f"language-{LANGUAGE}"])
+        if chinese
+        else nodes.Text(piece)
+        for piece, chinese in chinese_runs(text)
+    ]
 
 
 class MarkChinese(SphinxTransform):
